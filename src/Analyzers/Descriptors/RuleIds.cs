@@ -1,0 +1,13 @@
+namespace Lockstep.Analyzers;
+
+/// <summary>
+/// Every Lockstep rule ID. The number never changes once shipped; the first digit names the family
+/// (1 pairing, 2 deadlock, 3 queues, 4 child lifecycle, 5 shared state).
+/// </summary>
+public static class RuleIds
+{
+    public const string LockNotReleased = "LS1001";
+    public const string ReleaseWithoutAcquire = "LS1002";
+    public const string LockNotReleasedOnException = "LS1003";
+    public const string ThreadAffineLockAcrossAwait = "LS1004";
+}
