@@ -41,6 +41,11 @@ internal sealed class PrimitiveCatalog
         }
     }
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, PrimitiveCatalog> Cache = new();
+
+    /// <summary>The catalogue of a compilation, built once and shared by every Lockstep analyzer.</summary>
+    public static PrimitiveCatalog For(Compilation compilation) => Cache.GetValue(compilation, static c => new PrimitiveCatalog(WellKnownTypes.Create(c)));
+
     public WellKnownTypes Types => _types;
 
     /// <summary>No lock type is referenced by the compilation: nothing to analyze.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Lockstep.Analyzers.Catalog;
+using Lockstep.Analyzers.Flow;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -7,10 +8,11 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Lockstep.Analyzers.Rules;
 
 /// <summary>
-/// LS1001–LS1004: locks that are acquired and not given back.
+/// LS1001–LS1004: locks that are taken and not given back, given back twice, given back only when
+/// nothing throws, or carried across an <c>await</c> by a thread that may not be the one releasing.
 /// <code>
 /// Monitor.Enter(_gate);
-/// if (done) return;          // LS1001: this return leaves _gate held
+/// if (done) return;          // LS1001: this return leaves _gate held; the next caller blocks for ever
 /// Monitor.Exit(_gate);
 /// </code>
 /// Good: <c>lock (_gate) { if (done) return; }</c>.
@@ -18,6 +20,9 @@ namespace Lockstep.Analyzers.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
 {
+    /// <summary>Diagnostic property: the lock family of the reported acquire or release (a <c>LockFamily</c> name).</summary>
+    public const string FamilyProperty = "LockFamily";
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         Descriptors.LS1001_LockNotReleased,
         Descriptors.LS1002_ReleaseWithoutAcquire,
@@ -31,7 +36,7 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            var catalog = new PrimitiveCatalog(WellKnownTypes.Create(start.Compilation));
+            var catalog = PrimitiveCatalog.For(start.Compilation);
             if (catalog.IsEmpty)
             {
                 return;
@@ -39,57 +44,143 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
 
             start.RegisterOperationBlockStartAction(block =>
             {
-                var acquires = new List<(IInvocationOperation Invocation, LockOperation Op)>();
-                var releases = new List<LockOperation>();
+                // Cheap pre-check: only bodies that call a catalogued acquire or release get a graph.
+                var sawPrimitive = new StrongBox<bool>();
                 block.RegisterOperationAction(
                     operationContext =>
                     {
-                        var invocation = (IInvocationOperation)operationContext.Operation;
-                        if (!catalog.TryClassify(invocation, out var op))
+                        if (!sawPrimitive.Value && catalog.TryClassify((IInvocationOperation)operationContext.Operation, out _))
                         {
-                            return;
-                        }
-
-                        lock (acquires)
-                        {
-                            if (op.IsAcquire)
-                            {
-                                acquires.Add((invocation, op));
-                            }
-                            else
-                            {
-                                releases.Add(op);
-                            }
+                            sawPrimitive.Value = true;
                         }
                     },
                     OperationKind.Invocation);
                 block.RegisterOperationBlockEndAction(end =>
                 {
-                    foreach (var (invocation, op) in acquires)
+                    if (sawPrimitive.Value)
                     {
-                        var symbol = Symbol(op.LockObject);
-                        if (op.Kind != LockOpKind.Acquire || op.ReturnsScope || symbol is null)
-                        {
-                            continue;
-                        }
-
-                        if (!releases.Any(r => SymbolEqualityComparer.Default.Equals(Symbol(r.LockObject), symbol)))
-                        {
-                            end.ReportDiagnostic(Diagnostic.Create(Descriptors.LS1001_LockNotReleased, invocation.Syntax.GetLocation(), symbol.Name, "the end of the method"));
-                        }
+                        AnalyzeBodies(end, catalog);
                     }
                 });
             });
         });
     }
 
-    private static ISymbol? Symbol(IOperation? operation) => operation switch
+    private static void AnalyzeBodies(OperationBlockAnalysisContext context, PrimitiveCatalog catalog)
     {
-        IConversionOperation conversion => Symbol(conversion.Operand),
-        IFieldReferenceOperation field => field.Field,
-        ILocalReferenceOperation local => local.Local,
-        IParameterReferenceOperation parameter => parameter.Parameter,
-        IPropertyReferenceOperation property => property.Property,
-        _ => null,
-    };
+        foreach (var body in FlowBodies.Collect(context))
+        {
+            var result = LockFlowAnalysis.Analyze(body.Graph, catalog, observer: null, context.CancellationToken);
+            if (result is not null)
+            {
+                Report(context, body, result);
+            }
+        }
+    }
+
+    private static void Report(OperationBlockAnalysisContext context, FlowBody body, LockFlowResult result)
+    {
+        var reported = new HashSet<IOperation>();
+        var acquireHandOff = HandOff.IsAcquireMethod(body.Method);
+
+        // LS1001: a normal exit (or the loop's next pass) with the lock still held.
+        foreach (var site in result.NormalExitLeaks.Keys.Concat(result.LoopLeaks).OrderBy(s => s.Syntax.SpanStart))
+        {
+            if (reported.Contains(site) || !IsReportableLeak(site, result, acquireHandOff, body, context.CancellationToken, out var info))
+            {
+                continue;
+            }
+
+            var exit = result.LoopLeaks.Contains(site) && !result.NormalExitLeaks.ContainsKey(site)
+                ? "the next pass of the loop"
+                : result.NormalExitLeaks[site];
+            reported.Add(site);
+            context.ReportDiagnostic(Create(Descriptors.LS1001_LockNotReleased, site, info.Family, info.Key.DisplayName, exit));
+        }
+
+        // LS1004: a thread-affine lock held at an await.
+        foreach (var pair in result.HeldAcrossAwait.OrderBy(p => p.Key.Syntax.SpanStart))
+        {
+            var site = pair.Key;
+            if (reported.Contains(site) || site.IsImplicit || !result.Sites.TryGetValue(site, out var info))
+            {
+                continue;
+            }
+
+            reported.Add(site);
+            var line = pair.Value.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+            context.ReportDiagnostic(Create(Descriptors.LS1004_ThreadAffineLockAcrossAwait, site, info.Family, info.Key.DisplayName, LockFamilyTraits.DisplayName(info.Family), line.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        // LS1003: every normal path releases, an exception does not.
+        foreach (var pair in result.ExceptionalExitLeaks.OrderBy(p => p.Key.Syntax.SpanStart))
+        {
+            var site = pair.Key;
+            if (reported.Contains(site) || !IsReportableLeak(site, result, acquireHandOff, body, context.CancellationToken, out var info)
+                || !result.ReleasedKeys.Contains(info.Key))
+            {
+                continue;
+            }
+
+            reported.Add(site);
+            context.ReportDiagnostic(Create(Descriptors.LS1003_LockNotReleasedOnException, site, info.Family, info.Key.DisplayName, DescribeThrower(pair.Value)));
+        }
+
+        // LS1002: a release on a path that does not hold the lock.
+        if (!HandOff.IsReleaseMethod(body.Method))
+        {
+            foreach (var pair in result.ReleasesNotHeld.OrderBy(p => p.Key.Syntax.SpanStart))
+            {
+                var (key, family, exceptional) = pair.Value;
+                if (pair.Key.IsImplicit || !result.AcquiredKeys.Contains(key) || result.UntrackableKeys.Contains(key))
+                {
+                    continue;
+                }
+
+                context.ReportDiagnostic(exceptional
+                    ? Create(Descriptors.LS1002_ReleaseWithoutAcquireOnException, pair.Key, family, key.DisplayName)
+                    : Create(Descriptors.LS1002_ReleaseWithoutAcquire, pair.Key, family, key.DisplayName, "on some path it was never acquired, or was already released"));
+            }
+        }
+    }
+
+    private static bool IsReportableLeak(IOperation site, LockFlowResult result, bool acquireHandOff, FlowBody body, CancellationToken cancellationToken, out AcquireSite info)
+    {
+        if (site.IsImplicit || !result.Sites.TryGetValue(site, out info) || acquireHandOff || result.UntrackableKeys.Contains(info.Key))
+        {
+            info = default;
+            return false;
+        }
+
+        // Counting semaphores also signal between methods: pairing is checked only where the body pairs them itself.
+        if ((LockFamilyTraits.IsCounting(info.Family) || info.Family == LockFamily.Annotated) && !result.ReleasedKeys.Contains(info.Key))
+        {
+            return false;
+        }
+
+        return !HandOff.HasReleaseOnlyTwin(info.Key, body.Method, cancellationToken);
+    }
+
+    private static string DescribeThrower(IOperation thrower)
+    {
+        var line = thrower.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+        return thrower switch
+        {
+            IInvocationOperation invocation => "the call to '" + invocation.TargetMethod.Name + "' at line " + line,
+            IObjectCreationOperation creation => "'new " + (creation.Type?.Name ?? "object") + "' at line " + line,
+            IAwaitOperation => "the 'await' at line " + line,
+            _ => "the code at line " + line,
+        };
+    }
+
+    private static Diagnostic Create(DiagnosticDescriptor descriptor, IOperation operation, LockFamily family, params object[] arguments)
+    {
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(FamilyProperty, family.ToString());
+        return Diagnostic.Create(descriptor, operation.Syntax.GetLocation(), properties, arguments);
+    }
+
+    private sealed class StrongBox<T>
+    {
+        public T? Value;
+    }
 }

@@ -26,12 +26,20 @@ public static class CSharpAnalyzerVerifier<TAnalyzer>
         return test.RunAsync(CancellationToken.None);
     }
 
+    /// <summary>Code that does not compile: whatever the compiler says, the analyzer reports nothing and does not throw.</summary>
+    public static Task VerifyNoDiagnosticOnBrokenCodeAsync(string source)
+    {
+        var test = new Test { TestCode = source, CompilerDiagnostics = CompilerDiagnostics.None };
+        return test.RunAsync(CancellationToken.None);
+    }
+
     public sealed class Test : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
     {
         public Test()
         {
             ReferenceAssemblies = TestReferences.Net80;
             TestState.AdditionalReferences.Add(TestReferences.LockstepRuntime);
+            MarkupOptions = MarkupOptions.UseFirstDescriptor;
         }
 
         protected override ParseOptions CreateParseOptions() => ((CSharpParseOptions)base.CreateParseOptions()).WithLanguageVersion(LanguageVersion.CSharp12);
@@ -68,6 +76,7 @@ public static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
             ReferenceAssemblies = TestReferences.Net80;
             TestState.AdditionalReferences.Add(TestReferences.LockstepRuntime);
             FixedState.AdditionalReferences.Add(TestReferences.LockstepRuntime);
+            MarkupOptions = MarkupOptions.UseFirstDescriptor;
         }
 
         protected override ParseOptions CreateParseOptions() => ((CSharpParseOptions)base.CreateParseOptions()).WithLanguageVersion(LanguageVersion.CSharp12);

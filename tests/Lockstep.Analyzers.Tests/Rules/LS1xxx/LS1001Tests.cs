@@ -15,23 +15,553 @@ public class LS1001Tests
 
             void M()
             {
-                {|LS1001:Monitor.Enter(_gate)|};
+                {|#0:Monitor.Enter(_gate)|};
+            }
+        }
+        """, Verify.Diagnostic(Descriptors.LS1001_LockNotReleased).WithLocation(0).WithArguments("_gate", "the end of the method"));
+
+    [Fact]
+    public Task EarlyReturnInOneBranch_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private int _value;
+
+            int Next()
+            {
+                {|#0:Monitor.Enter(_gate)|};
+                if (_value == int.MaxValue)
+                {
+                    return -1;
+                }
+
+                _value++;
+                Monitor.Exit(_gate);
+                return _value;
+            }
+        }
+        """, Verify.Diagnostic(Descriptors.LS1001_LockNotReleased).WithLocation(0).WithArguments("_gate", "the 'return' at line 13"));
+
+    [Fact]
+    public Task BreakInLoop_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+
+            void M(int[] items)
+            {
+                foreach (var item in items)
+                {
+                    {|LS1001:_gate.Wait()|};
+                    if (item < 0)
+                    {
+                        break;
+                    }
+
+                    _gate.Release();
+                }
             }
         }
         """);
 
     [Fact]
-    public Task LockstepLockInUsing_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+    public Task LockstepLockAcquireWithoutRelease_Reports() => Verify.VerifyAnalyzerAsync("""
+        class C
+        {
+            private readonly Lockstep.Lock _gate = new();
+
+            void M(bool done)
+            {
+                {|LS1001:_gate.Acquire()|};
+                if (done)
+                {
+                    return;
+                }
+
+                _gate.Release();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ReaderWriterReadLockLeakedOnContinue_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly ReaderWriterLockSlim _rw = new();
+
+            int Sum(int[] values)
+            {
+                var sum = 0;
+                foreach (var v in values)
+                {
+                    {|LS1001:_rw.EnterReadLock()|};
+                    if (v == 0)
+                    {
+                        continue;
+                    }
+
+                    sum += v;
+                    _rw.ExitReadLock();
+                }
+
+                return sum;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task AcquireInLoopReleasedAfterLoop_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            void M(int n)
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    {|LS1001:Monitor.Enter(_gate)|};
+                }
+
+                // When n is 0 this releases a lock that was never taken.
+                {|LS1002:Monitor.Exit(_gate)|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SwitchCaseReturnsHoldingLock_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly Mutex _mutex = new();
+
+            string Describe(int kind)
+            {
+                {|LS1001:_mutex.WaitOne()|};
+                switch (kind)
+                {
+                    case 0:
+                        return "zero";
+                    default:
+                        _mutex.ReleaseMutex();
+                        return "other";
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task LambdaLeaks_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            Action Make() => () =>
+            {
+                {|LS1001:Monitor.Enter(_gate)|};
+                Console.WriteLine();
+            };
+        }
+        """);
+
+    [Fact]
+    public Task LocalFunctionLeaks_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly SpinLock _spin = new();
+
+            void M(bool early)
+            {
+                Work();
+
+                void Work()
+                {
+                    var taken = false;
+                    {|LS1001:_spin.Enter(ref taken)|};
+                    if (early)
+                    {
+                        return;
+                    }
+
+                    if (taken)
+                    {
+                        _spin.Exit();
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TryEnterCheckedThenReturnWithoutExit_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            bool Poll(bool stop)
+            {
+                if ({|LS1001:Monitor.TryEnter(_gate)|})
+                {
+                    if (stop)
+                    {
+                        return false;
+                    }
+
+                    Monitor.Exit(_gate);
+                }
+
+                return true;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task LockstepScopeInLocalNeverDisposed_Reports() => Verify.VerifyAnalyzerAsync("""
         class C
         {
             private readonly Lockstep.Lock _gate = new();
 
             void M()
             {
-                using (_gate.Acquire())
+                var scope = {|LS1001:_gate.Acquire()|};
+                System.Console.WriteLine();
+            }
+        }
+        """);
+
+    // ---- true negatives
+
+    [Fact]
+    public Task LockStatement_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        class C
+        {
+            private readonly object _gate = new();
+            private int _value;
+
+            int Next()
+            {
+                lock (_gate)
                 {
+                    if (_value == int.MaxValue)
+                    {
+                        return -1;
+                    }
+
+                    return ++_value;
                 }
             }
+        }
+        """);
+
+    [Fact]
+    public Task TryFinallyRelease_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            void M(bool early)
+            {
+                Monitor.Enter(_gate);
+                try
+                {
+                    if (early)
+                    {
+                        return;
+                    }
+
+                    Console.WriteLine();
+                }
+                finally
+                {
+                    Monitor.Exit(_gate);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task LockTakenPattern_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            void M()
+            {
+                var taken = false;
+                try
+                {
+                    Monitor.Enter(_gate, ref taken);
+                    Console.WriteLine();
+                }
+                finally
+                {
+                    if (taken)
+                    {
+                        Monitor.Exit(_gate);
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SpinLockTakenPattern_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private SpinLock _spin = new(false);
+
+            void M()
+            {
+                bool lockTaken = false;
+                try
+                {
+                    _spin.Enter(ref lockTaken);
+                    Console.WriteLine();
+                }
+                finally
+                {
+                    if (lockTaken) _spin.Exit(false);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task UsingLockstepScope_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        class C
+        {
+            private readonly Lockstep.Lock _gate = new();
+
+            int M(bool early)
+            {
+                using (_gate.Acquire())
+                {
+                    if (early)
+                    {
+                        return 1;
+                    }
+                }
+
+                using var _ = _gate.Acquire();
+                return 2;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TryEnterFalseBranchNotHeld_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            bool Poll()
+            {
+                if (!Monitor.TryEnter(_gate, TimeSpan.FromSeconds(1)))
+                {
+                    return false;
+                }
+
+                try
+                {
+                    Console.WriteLine();
+                    return true;
+                }
+                finally
+                {
+                    Monitor.Exit(_gate);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TryAcquireResultInLocal_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+
+            void M()
+            {
+                var acquired = _gate.Wait(TimeSpan.FromSeconds(1));
+                try
+                {
+                    if (!acquired)
+                    {
+                        return;
+                    }
+
+                    Console.WriteLine();
+                }
+                finally
+                {
+                    if (acquired)
+                    {
+                        _gate.Release();
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ConditionalAcquireWithMatchingConditionalRelease_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            private int _count;
+
+            void M(bool synchronized)
+            {
+                if (synchronized)
+                {
+                    Monitor.Enter(_gate);
+                }
+
+                _count++;
+                if (synchronized)
+                {
+                    Monitor.Exit(_gate);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HandOffMethodNamedAcquire_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class Resource
+        {
+            private readonly object _gate = new();
+
+            public void EnterWrite() => Monitor.Enter(_gate);
+
+            public void ExitWrite() => Monitor.Exit(_gate);
+        }
+        """);
+
+    [Fact]
+    public Task ReleaseOnlyTwinInType_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class Batch
+        {
+            private readonly ReaderWriterLockSlim _rw = new();
+
+            public void Begin() => _rw.EnterWriteLock();
+
+            public void Commit() => _rw.ExitWriteLock();
+        }
+        """);
+
+    [Fact]
+    public Task SemaphoreUsedAsSignal_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Collections.Concurrent;
+        using System.Threading;
+
+        class Inbox
+        {
+            private readonly SemaphoreSlim _items = new(0);
+            private readonly ConcurrentQueue<string> _queue = new();
+
+            public void Post(string s)
+            {
+                _queue.Enqueue(s);
+                _items.Release();
+            }
+
+            public string Take()
+            {
+                _items.Wait();
+                _queue.TryDequeue(out var s);
+                return s!;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task DisposableReleaserReturned_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class Gate
+        {
+            private readonly SemaphoreSlim _sem = new(1, 1);
+
+            public IDisposable Hold()
+            {
+                _sem.Wait();
+                return new Releaser(_sem);
+            }
+
+            private sealed class Releaser : IDisposable
+            {
+                private readonly SemaphoreSlim _sem;
+                public Releaser(SemaphoreSlim sem) => _sem = sem;
+                public void Dispose() => _sem.Release();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ScopeReturnedToCaller_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        class C
+        {
+            private readonly Lockstep.Lock _gate = new();
+
+            public Lockstep.Lock.Scope Hold() => _gate.Acquire();
+        }
+        """);
+
+    [Fact]
+    public Task BrokenCode_DoesNotReportOrThrow() => Verify.VerifyNoDiagnosticOnBrokenCodeAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            void M()
+            {
+                Monitor.Enter(_missing);
+                Monitor.Enter(_gate
+                if (x) return
+                Foo(
         }
         """);
 }

@@ -1,0 +1,190 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Lockstep.Analyzers.Flow;
+
+/// <summary>
+/// Deliberate hand-offs: a method whose contract is to leave a lock held for its caller (or to release
+/// one its caller took) is not a leak. Recognised by name, by the runtime's <c>[Acquires]</c> /
+/// <c>[Releases]</c> annotations (matched by full name, so a pasted source copy works), by returning a
+/// releaser, and by a twin member of the same type that releases the lock without taking it.
+/// </summary>
+internal static class HandOff
+{
+    public const string AcquiresAttribute = "Lockstep.AcquiresAttribute";
+    public const string ReleasesAttribute = "Lockstep.ReleasesAttribute";
+
+    private static readonly string[] AcquirePrefixes = { "Acquire", "Enter", "Lock" };
+    private static readonly string[] ReleasePrefixes = { "Release", "Exit", "Unlock", "Leave" };
+    private static readonly HashSet<string> ReleaseCalls = new(StringComparer.Ordinal)
+    {
+        "Exit", "Release", "ReleaseMutex", "ExitReadLock", "ExitWriteLock", "ExitUpgradeableReadLock",
+    };
+
+    private static readonly HashSet<string> AcquireCalls = new(StringComparer.Ordinal)
+    {
+        "Enter", "TryEnter", "Wait", "WaitAsync", "WaitOne", "Acquire", "AcquireAsync", "TryAcquire", "EnterScope",
+        "EnterReadLock", "EnterWriteLock", "EnterUpgradeableReadLock", "TryEnterReadLock", "TryEnterWriteLock", "TryEnterUpgradeableReadLock",
+    };
+
+    /// <summary>The method's job is to leave the lock held for its caller.</summary>
+    public static bool IsAcquireMethod(IMethodSymbol? method)
+    {
+        if (method is null)
+        {
+            return false;
+        }
+
+        if (HasAttribute(method, AcquiresAttribute) || StartsWithAny(TrimName(method.Name), AcquirePrefixes))
+        {
+            return true;
+        }
+
+        // A constructor of a disposable type, or a method returning a disposable: the releaser owns the lock now.
+        if (method.MethodKind == MethodKind.Constructor && ImplementsDisposable(method.ContainingType))
+        {
+            return true;
+        }
+
+        var returned = method.ReturnType;
+        if (returned is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } task && task.Name is "Task" or "ValueTask")
+        {
+            returned = task.TypeArguments[0];
+        }
+
+        return ImplementsDisposable(returned);
+    }
+
+    /// <summary>The method's job is to release a lock its caller took.</summary>
+    public static bool IsReleaseMethod(IMethodSymbol? method)
+        => method is not null && (HasAttribute(method, ReleasesAttribute) || StartsWithAny(TrimName(method.Name), ReleasePrefixes)
+            || method.Name is "Dispose" or "DisposeAsync" or "Finalize");
+
+    /// <summary>
+    /// Another member of the lock's type releases it without taking it (a <c>BeginX</c>/<c>EndX</c>
+    /// pair, a releaser struct): the lock is handed between members on purpose. A syntax-only scan, run
+    /// only for a would-be diagnostic.
+    /// </summary>
+    public static bool HasReleaseOnlyTwin(LockKey key, IMethodSymbol? current, CancellationToken cancellationToken)
+    {
+        if (!key.IsMemberOfThis || key.Symbol.ContainingType is not { } type)
+        {
+            return false;
+        }
+
+        var name = key.Symbol.Name;
+        var currentSyntax = current?.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).ToList();
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration)
+            {
+                continue;
+            }
+
+            foreach (var member in declaration.DescendantNodes().OfType<MemberDeclarationSyntax>())
+            {
+                if (member is BaseTypeDeclarationSyntax || (currentSyntax is not null && currentSyntax.Any(s => s == member || s.Ancestors().Contains(member) || member.Ancestors().Contains(s))))
+                {
+                    continue;
+                }
+
+                var releases = false;
+                var acquires = false;
+                foreach (var invocation in member.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                {
+                    if (invocation.Expression is not MemberAccessExpressionSyntax access)
+                    {
+                        continue;
+                    }
+
+                    var method = access.Name.Identifier.ValueText;
+                    var mentionsLock = LastIdentifier(access.Expression) == name
+                        || invocation.ArgumentList.Arguments.Any(a => LastIdentifier(a.Expression) == name);
+                    if (!mentionsLock)
+                    {
+                        continue;
+                    }
+
+                    releases |= ReleaseCalls.Contains(method);
+                    acquires |= AcquireCalls.Contains(method);
+                }
+
+                if (releases && !acquires)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static string? LastIdentifier(ExpressionSyntax expression) => expression switch
+    {
+        IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+        ParenthesizedExpressionSyntax parenthesized => LastIdentifier(parenthesized.Expression),
+        CastExpressionSyntax cast => LastIdentifier(cast.Expression),
+        _ => null,
+    };
+
+    private static string TrimName(string name)
+    {
+        if (name.StartsWith("Try", StringComparison.Ordinal) && name.Length > 3 && char.IsUpper(name[3]))
+        {
+            name = name.Substring(3);
+        }
+
+        return name;
+    }
+
+    private static bool StartsWithAny(string name, string[] prefixes)
+    {
+        foreach (var prefix in prefixes)
+        {
+            if (name.StartsWith(prefix, StringComparison.Ordinal) && (name.Length == prefix.Length || !char.IsLower(name[prefix.Length])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static bool HasAttribute(ISymbol symbol, string fullName)
+    {
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == fullName)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ImplementsDisposable(ITypeSymbol? type)
+    {
+        if (type is null || type.SpecialType != SpecialType.None)
+        {
+            return false;
+        }
+
+        if (type.Name is "IDisposable" or "IAsyncDisposable" && type.ContainingNamespace?.ToDisplayString() == "System")
+        {
+            return true;
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (@interface.Name is "IDisposable" or "IAsyncDisposable" && @interface.ContainingNamespace?.ToDisplayString() == "System")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Collections.Immutable;
+using Lockstep.Analyzers.Catalog;
+using Microsoft.CodeAnalysis;
+
+namespace Lockstep.Analyzers.Flow;
+
+/// <summary>An acquire the engine tracked: which lock, of which kind.</summary>
+internal readonly struct AcquireSite
+{
+    public AcquireSite(IOperation operation, LockKey key, LockFamily family)
+    {
+        Operation = operation;
+        Key = key;
+        Family = family;
+    }
+
+    public IOperation Operation { get; }
+    public LockKey Key { get; }
+    public LockFamily Family { get; }
+}
+
+/// <summary>The locks held at one program point, over every path that reaches it.</summary>
+internal readonly struct HeldLocks
+{
+    public HeldLocks(ImmutableHashSet<LockKey> may, ImmutableHashSet<LockKey> must, ImmutableArray<IOperation> sites)
+    {
+        May = may;
+        Must = must;
+        Sites = sites;
+    }
+
+    /// <summary>Held on at least one path.</summary>
+    public ImmutableHashSet<LockKey> May { get; }
+
+    /// <summary>Held on every path.</summary>
+    public ImmutableHashSet<LockKey> Must { get; }
+
+    /// <summary>The acquires that hold the locks of <see cref="May"/>.</summary>
+    public ImmutableArray<IOperation> Sites { get; }
+
+    public bool IsEmpty => May.IsEmpty;
+}
+
+/// <summary>
+/// Lets another rule family ride on the one flow pass: it sees each acquire with the locks held
+/// before it, and each operation it asked for with the locks held there.
+/// </summary>
+internal interface ILockFlowObserver
+{
+    /// <summary>Called while the graph is prepared: should <paramref name="operation"/> be reported to <see cref="OnOperation"/>?</summary>
+    bool WantsOperation(IOperation operation);
+
+    void OnAcquire(AcquireSite site, HeldLocks before);
+
+    void OnOperation(IOperation operation, HeldLocks held);
+}
+
+/// <summary>Everything the lock-pairing rules need from one analysis of one body.</summary>
+internal sealed class LockFlowResult
+{
+    public Dictionary<IOperation, AcquireSite> Sites { get; } = new();
+
+    /// <summary>Acquires still held when a normal path leaves the body, with a description of that exit.</summary>
+    public Dictionary<IOperation, string> NormalExitLeaks { get; } = new();
+
+    /// <summary>Acquires re-entered by a loop's next pass while the previous pass still holds them.</summary>
+    public HashSet<IOperation> LoopLeaks { get; } = new();
+
+    /// <summary>Acquires still held when an exception leaves the body, with the operation that threw.</summary>
+    public Dictionary<IOperation, IOperation> ExceptionalExitLeaks { get; } = new();
+
+    /// <summary>Releases reached on a path that does not hold the lock; the flag tells whether that path is an exception's.</summary>
+    public Dictionary<IOperation, (LockKey Key, LockFamily Family, bool Exceptional)> ReleasesNotHeld { get; } = new();
+
+    /// <summary>Thread-affine acquires held at an await.</summary>
+    public Dictionary<IOperation, IOperation> HeldAcrossAwait { get; } = new();
+
+    public HashSet<LockKey> AcquiredKeys { get; } = new();
+
+    public HashSet<LockKey> ReleasedKeys { get; } = new();
+
+    /// <summary>Locks whose count the engine cannot follow (a counting semaphore acquired again by a loop).</summary>
+    public HashSet<LockKey> UntrackableKeys { get; } = new();
+}

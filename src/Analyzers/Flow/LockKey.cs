@@ -1,0 +1,152 @@
+using Lockstep.Analyzers.Catalog;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Lockstep.Analyzers.Flow;
+
+/// <summary>
+/// The identity of a lock inside one method: the field, property, local or parameter it is read from,
+/// plus the receiver for an instance member read through another object (<c>this._gate</c> and
+/// <c>_gate</c> are one lock; <c>other._gate</c> is another). A reader-writer lock's modes are separate locks.
+/// </summary>
+internal sealed class LockKey : IEquatable<LockKey>
+{
+    public LockKey(ISymbol symbol, ISymbol? receiver, LockMode mode, bool isThis = false)
+    {
+        Symbol = symbol;
+        Receiver = receiver;
+        Mode = mode;
+        IsThis = isThis;
+    }
+
+    /// <summary>The member or variable the lock is read from (the containing type for <c>lock (this)</c>).</summary>
+    public ISymbol Symbol { get; }
+
+    /// <summary>The local or parameter an instance member is read through; null for <c>this</c> and statics.</summary>
+    public ISymbol? Receiver { get; }
+
+    public LockMode Mode { get; }
+
+    /// <summary>The lock is the instance itself (<c>lock (this)</c>).</summary>
+    public bool IsThis { get; }
+
+    /// <summary>The name a message shows: <c>_gate</c>, <c>other._gate</c>, <c>this</c>.</summary>
+    public string DisplayName
+    {
+        get
+        {
+            if (IsThis)
+            {
+                return "this";
+            }
+
+            var name = Receiver is null ? Symbol.Name : Receiver.Name + "." + Symbol.Name;
+            return Mode switch
+            {
+                LockMode.Read => name + " (read)",
+                LockMode.Write => name + " (write)",
+                LockMode.UpgradeableRead => name + " (upgradeable read)",
+                _ => name,
+            };
+        }
+    }
+
+    /// <summary>A field or property of the type itself (static, or read through <c>this</c>).</summary>
+    public bool IsMemberOfThis => Receiver is null && !IsThis && Symbol is IFieldSymbol or IPropertySymbol;
+
+    public bool Equals(LockKey? other) => other is not null
+        && other.Mode == Mode
+        && other.IsThis == IsThis
+        && SymbolEqualityComparer.Default.Equals(other.Symbol, Symbol)
+        && SymbolEqualityComparer.Default.Equals(other.Receiver, Receiver);
+
+    public override bool Equals(object? obj) => Equals(obj as LockKey);
+
+    public override int GetHashCode()
+    {
+        unchecked
+        {
+            var hash = SymbolEqualityComparer.Default.GetHashCode(Symbol);
+            hash = (hash * 397) ^ (Receiver is null ? 0 : SymbolEqualityComparer.Default.GetHashCode(Receiver));
+            return (hash * 397) ^ ((int)Mode << 1) ^ (IsThis ? 1 : 0);
+        }
+    }
+
+    public override string ToString() => DisplayName;
+
+    /// <summary>
+    /// The lock an operation denotes, seeing through conversions and the flow captures the control-flow
+    /// graph introduces; null when it is not a stable storage location (a call result, an array element).
+    /// </summary>
+    public static LockKey? Resolve(IOperation? operation, LockMode mode, IReadOnlyDictionary<CaptureId, IOperation> captures)
+    {
+        var current = Unwrap(operation, captures);
+        switch (current)
+        {
+            case IFieldReferenceOperation field:
+                return Member(field.Field, field.Instance, mode, captures);
+            case IPropertyReferenceOperation { Arguments.Length: 0 } property:
+                return Member(property.Property, property.Instance, mode, captures);
+            case ILocalReferenceOperation local:
+                return new LockKey(local.Local, null, mode);
+            case IParameterReferenceOperation parameter:
+                return new LockKey(parameter.Parameter, null, mode);
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } instance when instance.Type is not null:
+                return new LockKey(instance.Type, null, mode, isThis: true);
+            case ITypeOfOperation typeOf:
+                return new LockKey(typeOf.TypeOperand, null, mode);
+            default:
+                return null;
+        }
+    }
+
+    private static LockKey? Member(ISymbol member, IOperation? instance, LockMode mode, IReadOnlyDictionary<CaptureId, IOperation> captures)
+    {
+        if (member.IsStatic)
+        {
+            return new LockKey(member, null, mode);
+        }
+
+        switch (Unwrap(instance, captures))
+        {
+            case null:
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
+                return new LockKey(member, null, mode);
+            case ILocalReferenceOperation local:
+                return new LockKey(member, local.Local, mode);
+            case IParameterReferenceOperation parameter:
+                return new LockKey(member, parameter.Parameter, mode);
+            case IFieldReferenceOperation { Field.IsStatic: true } staticField:
+                return new LockKey(member, staticField.Field, mode);
+            case IFieldReferenceOperation field when Unwrap(field.Instance, captures) is null or IInstanceReferenceOperation:
+                return new LockKey(member, field.Field, mode);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Strips conversions, parentheses and flow captures.</summary>
+    public static IOperation? Unwrap(IOperation? operation, IReadOnlyDictionary<CaptureId, IOperation> captures)
+    {
+        for (var depth = 0; operation is not null && depth < 32; depth++)
+        {
+            switch (operation)
+            {
+                case IConversionOperation conversion:
+                    operation = conversion.Operand;
+                    continue;
+                case IParenthesizedOperation parenthesized:
+                    operation = parenthesized.Operand;
+                    continue;
+                case IFlowCaptureReferenceOperation reference when captures.TryGetValue(reference.Id, out var captured):
+                    operation = captured;
+                    continue;
+                default:
+                    return operation;
+            }
+        }
+
+        return operation;
+    }
+}
