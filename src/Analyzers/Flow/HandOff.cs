@@ -48,8 +48,14 @@ internal static class HandOff
         }
 
         var returned = method.ReturnType;
-        if (returned is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } task && task.Name is "Task" or "ValueTask")
+        if (returned is INamedTypeSymbol { Name: "Task" or "ValueTask" } task && task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks")
         {
+            // An async method hands back its result, not the task (which is disposable, but not a releaser).
+            if (task.TypeArguments.Length != 1)
+            {
+                return false;
+            }
+
             returned = task.TypeArguments[0];
         }
 

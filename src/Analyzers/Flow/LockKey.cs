@@ -63,6 +63,11 @@ internal sealed class LockKey : IEquatable<LockKey>
 
     public override bool Equals(object? obj) => Equals(obj as LockKey);
 
+    /// <summary>The same lock object, whatever the mode (a reader-writer lock's read and write sides).</summary>
+    public bool IsSameObject(LockKey other) => other.IsThis == IsThis
+        && SymbolEqualityComparer.Default.Equals(other.Symbol, Symbol)
+        && SymbolEqualityComparer.Default.Equals(other.Receiver, Receiver);
+
     public override int GetHashCode()
     {
         unchecked

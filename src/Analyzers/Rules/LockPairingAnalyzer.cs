@@ -132,7 +132,7 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
             foreach (var pair in result.ReleasesNotHeld.OrderBy(p => p.Key.Syntax.SpanStart))
             {
                 var (key, family, exceptional) = pair.Value;
-                if (pair.Key.IsImplicit || !result.AcquiredKeys.Contains(key) || result.UntrackableKeys.Contains(key))
+                if (pair.Key.IsImplicit || !result.AcquiredKeys.Any(acquired => acquired.IsSameObject(key)) || result.UntrackableKeys.Contains(key))
                 {
                     continue;
                 }
