@@ -19,6 +19,12 @@ internal enum LockFamily : byte
     LockstepBoundedSemaphore,
     /// <summary>A user's method marked <c>[Acquires]</c> / <c>[Releases]</c>.</summary>
     Annotated,
+
+    /// <summary>
+    /// Not a lock: a resource another rule family pairs with the same engine (a queue item to mark
+    /// done, a child to join). Never thread-affine, never counting.
+    /// </summary>
+    Resource,
 }
 
 /// <summary>Reader-writer locks hold three different locks; every other lock has one mode.</summary>

@@ -8,7 +8,7 @@ namespace Lockstep.Analyzers.Catalog;
 /// <see cref="WellKnownTypes"/>; <see cref="IsEmpty"/> lets a compilation with no primitive at all
 /// skip every per-method action.
 /// </summary>
-internal sealed class PrimitiveCatalog
+internal sealed class PrimitiveCatalog : Flow.IResourceCatalog
 {
     private readonly WellKnownTypes _types;
     private readonly Dictionary<INamedTypeSymbol, LockFamily> _lockTypes = new(SymbolEqualityComparer.Default);
@@ -47,6 +47,9 @@ internal sealed class PrimitiveCatalog
     public static PrimitiveCatalog For(Compilation compilation) => Cache.GetValue(compilation, static c => new PrimitiveCatalog(WellKnownTypes.Create(c)));
 
     public WellKnownTypes Types => _types;
+
+    /// <summary>Locks are named by the field or variable they live in; passing one around does not release it.</summary>
+    public bool EscapeEndsTracking => false;
 
     /// <summary>No lock type is referenced by the compilation: nothing to analyze.</summary>
     public bool IsEmpty => _types.Monitor is null && _lockTypes.Count == 0;

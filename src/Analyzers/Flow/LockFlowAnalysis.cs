@@ -23,7 +23,7 @@ internal sealed class LockFlowAnalysis
     private const int MaxVisits = 20_000;
 
     private readonly ControlFlowGraph _cfg;
-    private readonly PrimitiveCatalog _catalog;
+    private readonly IResourceCatalog _catalog;
     private readonly ILockFlowObserver? _observer;
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<CaptureId, IOperation> _captures = new();
@@ -38,7 +38,7 @@ internal sealed class LockFlowAnalysis
     private bool _recording;
     private bool _gaveUp;
 
-    private LockFlowAnalysis(ControlFlowGraph cfg, PrimitiveCatalog catalog, ILockFlowObserver? observer, CancellationToken cancellationToken)
+    private LockFlowAnalysis(ControlFlowGraph cfg, IResourceCatalog catalog, ILockFlowObserver? observer, CancellationToken cancellationToken)
     {
         _cfg = cfg;
         _catalog = catalog;
@@ -55,7 +55,7 @@ internal sealed class LockFlowAnalysis
     /// Analyzes one body. Returns null when the body touches no catalogued lock, or when it is too
     /// complex to follow precisely (then no rule reports anything in it).
     /// </summary>
-    public static LockFlowResult? Analyze(ControlFlowGraph cfg, PrimitiveCatalog catalog, ILockFlowObserver? observer, CancellationToken cancellationToken)
+    public static LockFlowResult? Analyze(ControlFlowGraph cfg, IResourceCatalog catalog, ILockFlowObserver? observer, CancellationToken cancellationToken)
     {
         var analysis = new LockFlowAnalysis(cfg, catalog, observer, cancellationToken);
         if (!analysis.Prepare())
@@ -133,8 +133,137 @@ internal sealed class LockFlowAnalysis
             _branchEvents[block.Ordinal] = builder.ToImmutable();
         }
 
+        if (touchesLocks && _catalog.EscapeEndsTracking)
+        {
+            FindEscapes();
+        }
+
         return touchesLocks || _observer is not null;
     }
+
+    /// <summary>Locals and parameters handed to code this body cannot see: returned, stored, passed on, captured.</summary>
+    private void FindEscapes()
+    {
+        foreach (var block in _cfg.Blocks)
+        {
+            foreach (var operation in block.Operations)
+            {
+                foreach (var node in operation.DescendantsAndSelf())
+                {
+                    switch (node)
+                    {
+                        case ILocalReferenceOperation local when Escapes(local):
+                            _result.EscapedSymbols.Add(local.Local);
+                            break;
+                        case IParameterReferenceOperation parameter when Escapes(parameter):
+                            _result.EscapedSymbols.Add(parameter.Parameter);
+                            break;
+                        case IFlowAnonymousFunctionOperation lambda:
+                            AddCaptured(lambda.Symbol);
+                            break;
+                    }
+                }
+            }
+
+            if (block.BranchValue is { } value && block.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Return)
+            {
+                foreach (var node in value.DescendantsAndSelf())
+                {
+                    if (SymbolOf(node) is { } returned)
+                    {
+                        _result.EscapedSymbols.Add(returned);
+                    }
+                }
+            }
+        }
+
+        foreach (var localFunction in _cfg.LocalFunctions)
+        {
+            AddCaptured(localFunction);
+        }
+    }
+
+    private bool Escapes(IOperation reference)
+    {
+        var current = reference;
+        while (current.Parent is IConversionOperation or IParenthesizedOperation)
+        {
+            current = current.Parent;
+        }
+
+        switch (current.Parent)
+        {
+            case IArgumentOperation { Parent: IInvocationOperation invocation }:
+                return !_catalog.TryClassify(invocation, out _);
+            case IArgumentOperation:
+                return true;
+            case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Value, current):
+                return true;
+            case IFlowCaptureOperation capture:
+                // Captures are how the graph carries values; the capture itself escapes only if its uses do.
+                return CaptureEscapes(capture.Id);
+            case IArrayInitializerOperation:
+            case IAnonymousObjectCreationOperation:
+            case ITupleOperation:
+            case IReturnOperation:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private bool CaptureEscapes(CaptureId id)
+    {
+        foreach (var block in _cfg.Blocks)
+        {
+            foreach (var operation in block.Operations)
+            {
+                foreach (var node in operation.DescendantsAndSelf())
+                {
+                    if (node is IFlowCaptureReferenceOperation reference && reference.Id.Equals(id) && !ReferenceEquals(node.Parent, null) && Escapes(reference))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            if (block.BranchValue is IFlowCaptureReferenceOperation returned && returned.Id.Equals(id) && block.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Return)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void AddCaptured(IMethodSymbol function)
+    {
+        foreach (var reference in function.DeclaringSyntaxReferences)
+        {
+            var syntax = reference.GetSyntax(_cancellationToken);
+            foreach (var token in syntax.DescendantTokens())
+            {
+                if (token.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.IdentifierToken))
+                {
+                    foreach (var site in _result.Sites.Values)
+                    {
+                        var symbol = site.Key.Receiver ?? site.Key.Symbol;
+                        if (symbol is ILocalSymbol or IParameterSymbol && symbol.Name == token.ValueText)
+                        {
+                            _result.EscapedSymbols.Add(symbol);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static ISymbol? SymbolOf(IOperation operation) => operation switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        _ => null,
+    };
 
     /// <summary>A boolean copied into a tested one is worth remembering too (<c>ok = captured &amp;&amp; TryEnter(o)</c>).</summary>
     private void CloseRelevance()
@@ -756,6 +885,11 @@ internal sealed class LockFlowAnalysis
     private PathState AcquireOn(PathState path, FlowEvent e)
     {
         var key = e.Key!;
+        if (_recording && path.Held.TryGetValue(key, out var holding) && !holding.IsEmpty && !_result.AcquiredWhileHeld.ContainsKey(e.Operation))
+        {
+            _result.AcquiredWhileHeld[e.Operation] = holding[holding.Length - 1];
+        }
+
         if (path.Held.TryGetValue(key, out var stack) && stack.Contains(e.Operation))
         {
             // The same acquire runs again while its previous run still holds the lock: a loop that

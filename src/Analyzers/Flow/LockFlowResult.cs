@@ -72,12 +72,24 @@ internal sealed class LockFlowResult
     /// <summary>Releases reached on a path that does not hold the lock; the flag tells whether that path is an exception's.</summary>
     public Dictionary<IOperation, (LockKey Key, LockFamily Family, bool Exceptional)> ReleasesNotHeld { get; } = new();
 
+    /// <summary>Acquires reached on a path that already holds the same lock, with the acquire that holds it (LS2002, LS4004).</summary>
+    public Dictionary<IOperation, IOperation> AcquiredWhileHeld { get; } = new();
+
     /// <summary>Thread-affine acquires held at an await.</summary>
     public Dictionary<IOperation, IOperation> HeldAcrossAwait { get; } = new();
 
     public HashSet<LockKey> AcquiredKeys { get; } = new();
 
     public HashSet<LockKey> ReleasedKeys { get; } = new();
+
+    /// <summary>
+    /// Locals and parameters whose resource escapes the body (returned, stored, passed on, captured by a
+    /// lambda), for catalogues where that ends the local reasoning: no rule reports on them.
+    /// </summary>
+    public HashSet<ISymbol> EscapedSymbols { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Whether the rule may report on this resource: it can be followed and did not escape.</summary>
+    public bool IsFollowed(LockKey key) => !UntrackableKeys.Contains(key) && !EscapedSymbols.Contains(key.Receiver ?? key.Symbol);
 
     /// <summary>Locks whose count the engine cannot follow (a counting semaphore acquired again by a loop).</summary>
     public HashSet<LockKey> UntrackableKeys { get; } = new();

@@ -1,0 +1,22 @@
+using Lockstep.Analyzers.Catalog;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Lockstep.Analyzers.Flow;
+
+/// <summary>
+/// What the flow engine follows: calls that take a resource (a lock, a queue item to mark done, a child
+/// to join) and calls that give it back. <see cref="PrimitiveCatalog"/> is the lock catalogue; other rule
+/// families plug their own pairs into the same engine.
+/// </summary>
+internal interface IResourceCatalog
+{
+    /// <summary>Classifies a call as taking or giving back a resource.</summary>
+    bool TryClassify(IInvocationOperation invocation, out LockOperation operation);
+
+    /// <summary>
+    /// A resource held in a local or parameter that escapes (returned, stored in a field, passed to an
+    /// unknown method, captured by a lambda) stops being followed: someone else may give it back.
+    /// Locks are named by where they live, so for them escapes do not matter.
+    /// </summary>
+    bool EscapeEndsTracking { get; }
+}
