@@ -10,4 +10,9 @@ public static class RuleIds
     public const string ReleaseWithoutAcquire = "LS1002";
     public const string LockNotReleasedOnException = "LS1003";
     public const string ThreadAffineLockAcrossAwait = "LS1004";
+
+    public const string InconsistentLockOrder = "LS2001";
+    public const string NonReentrantLockReacquired = "LS2002";
+    public const string BlockingCallUnderLock = "LS2003";
+    public const string ConditionWaitOutsideLoop = "LS2004";
 }

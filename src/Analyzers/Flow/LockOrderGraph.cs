@@ -1,0 +1,410 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Lockstep.Analyzers.Catalog;
+using Microsoft.CodeAnalysis;
+
+namespace Lockstep.Analyzers.Flow;
+
+/// <summary>An observed "took <see cref="To"/> while holding <see cref="From"/>".</summary>
+internal readonly struct OrderEdge
+{
+    public OrderEdge(ISymbol from, ISymbol to, Location location, IMethodSymbol? method, IMethodSymbol? via)
+    {
+        From = from;
+        To = to;
+        Location = location;
+        Method = method;
+        Via = via;
+    }
+
+    public ISymbol From { get; }
+    public ISymbol To { get; }
+    public Location Location { get; }
+
+    /// <summary>The method the edge was seen in.</summary>
+    public IMethodSymbol? Method { get; }
+
+    /// <summary>For an edge through a call: the callee that takes <see cref="To"/>.</summary>
+    public IMethodSymbol? Via { get; }
+}
+
+/// <summary>A call made while holding locks: the callee's locks come after them.</summary>
+internal readonly struct HeldCall
+{
+    public HeldCall(ImmutableArray<(ISymbol Node, LockKey Key, LockFamily Family)> held, IMethodSymbol callee, bool onThis, Location location, IMethodSymbol? caller)
+    {
+        Held = held;
+        Callee = callee;
+        OnThis = onThis;
+        Location = location;
+        Caller = caller;
+    }
+
+    public ImmutableArray<(ISymbol Node, LockKey Key, LockFamily Family)> Held { get; }
+    public IMethodSymbol Callee { get; }
+
+    /// <summary>The call is made on <c>this</c> (or is static): the callee's own-instance locks are the caller's.</summary>
+    public bool OnThis { get; }
+    public Location Location { get; }
+    public IMethodSymbol? Caller { get; }
+}
+
+/// <summary>
+/// The lock-order graph of one compilation, gathered body by body while the compilation is analyzed
+/// (thread-safe) and decided once at its end: direct edges from the flow engine's held sets, edges
+/// through calls from per-method summaries (computed once, memoized, recursion-safe, through overrides
+/// and interface implementations in the compilation), cycles by strongly connected components.
+/// Locks are the field or property they are read from: the same field on two objects is one lock
+/// for ordering, as in every lock-order checker.
+/// </summary>
+internal sealed class LockOrderGraph
+{
+    private readonly ConcurrentBag<OrderEdge> _edges = new();
+    private readonly ConcurrentBag<HeldCall> _heldCalls = new();
+    private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<IMethodSymbol, bool>> _callees = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<IMethodSymbol, bool>> _selfCallees = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<ISymbol, bool>> _acquires = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<ISymbol, bool>> _selfAcquires = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<ISymbol, ISymbol> _aliases = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The graph node of a lock key: a field or property (through aliases), or a type for <c>lock (this)</c>/<c>typeof</c>; null for locals and parameters.</summary>
+    public ISymbol? NodeOf(LockKey key)
+    {
+        ISymbol? node = key.IsThis ? key.Symbol : key.Symbol switch
+        {
+            IFieldSymbol or IPropertySymbol or ITypeSymbol => key.Symbol,
+            _ => null,
+        };
+        return node is null ? null : Canonical(node);
+    }
+
+    public ISymbol Canonical(ISymbol node)
+    {
+        var current = node.OriginalDefinition;
+        for (var depth = 0; depth < 8 && _aliases.TryGetValue(current, out var target); depth++)
+        {
+            current = target;
+        }
+
+        return current;
+    }
+
+    /// <summary>A property whose getter only returns a field is that field's lock.</summary>
+    public void AddAlias(IPropertySymbol property, IFieldSymbol field) => _aliases[property.OriginalDefinition] = field.OriginalDefinition;
+
+    public void AddEdge(OrderEdge edge) => _edges.Add(edge);
+
+    public void AddHeldCall(HeldCall call) => _heldCalls.Add(call);
+
+    /// <summary>Records a call; <paramref name="onThis"/> when it is made on the caller's own instance or is static.</summary>
+    public void AddCall(IMethodSymbol caller, IMethodSymbol callee, bool onThis)
+    {
+        _callees.GetOrAdd(caller.OriginalDefinition, _ => new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default))[callee.OriginalDefinition] = true;
+        if (onThis)
+        {
+            _selfCallees.GetOrAdd(caller.OriginalDefinition, _ => new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default))[callee.OriginalDefinition] = true;
+        }
+    }
+
+    public void AddAcquire(IMethodSymbol method, ISymbol node, bool onThis)
+    {
+        _acquires.GetOrAdd(method.OriginalDefinition, _ => new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default))[node] = true;
+        if (onThis)
+        {
+            _selfAcquires.GetOrAdd(method.OriginalDefinition, _ => new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default))[node] = true;
+        }
+    }
+
+    public IEnumerable<HeldCall> HeldCalls => _heldCalls;
+
+    /// <summary>Everything the end of the compilation needs: summaries, edges through calls, cycles.</summary>
+    public Resolved Resolve(CancellationToken cancellationToken) => new(this, cancellationToken);
+
+    internal sealed class Resolved
+    {
+        private readonly LockOrderGraph _graph;
+        private readonly CancellationToken _cancellationToken;
+        private readonly Dictionary<IMethodSymbol, List<IMethodSymbol>> _implementations = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, HashSet<ISymbol>> _allSummary = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, HashSet<ISymbol>> _selfSummary = new(SymbolEqualityComparer.Default);
+
+        public Resolved(LockOrderGraph graph, CancellationToken cancellationToken)
+        {
+            _graph = graph;
+            _cancellationToken = cancellationToken;
+            IndexImplementations();
+            Edges = BuildEdges();
+        }
+
+        public List<OrderEdge> Edges { get; }
+
+        /// <summary>Every lock a call to <paramref name="method"/> may take, through the calls it makes.</summary>
+        public HashSet<ISymbol> AllAcquires(IMethodSymbol method) => Summary(method.OriginalDefinition, self: false, _allSummary);
+
+        /// <summary>Locks of its own instance (or static) a call on <c>this</c> may take.</summary>
+        public HashSet<ISymbol> SelfAcquires(IMethodSymbol method) => Summary(method.OriginalDefinition, self: true, _selfSummary);
+
+        private void IndexImplementations()
+        {
+            var methods = new HashSet<IMethodSymbol>(_graph._callees.Keys.Concat(_graph._acquires.Keys), SymbolEqualityComparer.Default);
+            foreach (var method in methods)
+            {
+                for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+                {
+                    AddImplementation(overridden, method);
+                }
+
+                foreach (var explicitImplementation in method.ExplicitInterfaceImplementations)
+                {
+                    AddImplementation(explicitImplementation, method);
+                }
+
+                if (method.ContainingType is { } type && method.DeclaredAccessibility == Accessibility.Public && !method.IsStatic)
+                {
+                    foreach (var @interface in type.AllInterfaces)
+                    {
+                        foreach (var member in @interface.GetMembers(method.Name).OfType<IMethodSymbol>())
+                        {
+                            if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member)?.OriginalDefinition, method))
+                            {
+                                AddImplementation(member, method);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        private void AddImplementation(IMethodSymbol declared, IMethodSymbol implementation)
+        {
+            var key = declared.OriginalDefinition;
+            if (!_implementations.TryGetValue(key, out var list))
+            {
+                list = new List<IMethodSymbol>();
+                _implementations[key] = list;
+            }
+
+            list.Add(implementation);
+        }
+
+        private IEnumerable<IMethodSymbol> Targets(IMethodSymbol callee)
+        {
+            yield return callee;
+            if (_implementations.TryGetValue(callee, out var implementations))
+            {
+                foreach (var implementation in implementations)
+                {
+                    yield return implementation;
+                }
+            }
+        }
+
+        /// <summary>Memoized depth-first summary; a method on the current path contributes what is known so far (recursion ends).</summary>
+        private HashSet<ISymbol> Summary(IMethodSymbol method, bool self, Dictionary<IMethodSymbol, HashSet<ISymbol>> memo)
+        {
+            if (memo.TryGetValue(method, out var known))
+            {
+                return known;
+            }
+
+            var result = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            memo[method] = result;
+            var direct = self ? _graph._selfAcquires : _graph._acquires;
+            if (direct.TryGetValue(method, out var acquires))
+            {
+                result.UnionWith(acquires.Keys.Select(_graph.Canonical));
+            }
+
+            if ((self ? _graph._selfCallees : _graph._callees).TryGetValue(method, out var callees))
+            {
+                foreach (var callee in callees.Keys)
+                {
+                    _cancellationToken.ThrowIfCancellationRequested();
+                    foreach (var target in Targets(callee))
+                    {
+                        result.UnionWith(Summary(target.OriginalDefinition, self, memo));
+                    }
+                }
+            }
+
+            return result;
+        }
+
+        private List<OrderEdge> BuildEdges()
+        {
+            var edges = new List<OrderEdge>(_graph._edges);
+            foreach (var call in _graph._heldCalls)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                var taken = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+                foreach (var target in Targets(call.Callee.OriginalDefinition))
+                {
+                    taken.UnionWith(AllAcquires(target));
+                }
+
+                foreach (var to in taken)
+                {
+                    foreach (var (from, _, _) in call.Held)
+                    {
+                        if (!SymbolEqualityComparer.Default.Equals(from, to))
+                        {
+                            edges.Add(new OrderEdge(from, to, call.Location, call.Caller, call.Callee));
+                        }
+                    }
+                }
+            }
+
+            return edges;
+        }
+
+        /// <summary>For each edge on a cycle, the edges of one path back from its target to its source.</summary>
+        public List<(OrderEdge Edge, List<OrderEdge> Back)> Cycles()
+        {
+            var outgoing = new Dictionary<ISymbol, List<OrderEdge>>(SymbolEqualityComparer.Default);
+            foreach (var edge in Edges)
+            {
+                if (!outgoing.TryGetValue(edge.From, out var list))
+                {
+                    list = new List<OrderEdge>();
+                    outgoing[edge.From] = list;
+                }
+
+                list.Add(edge);
+            }
+
+            var component = StronglyConnected(outgoing);
+            var result = new List<(OrderEdge, List<OrderEdge>)>();
+            var backPaths = new Dictionary<(ISymbol, ISymbol), List<OrderEdge>?>();
+            foreach (var edge in Edges)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                if (!component.TryGetValue(edge.From, out var a) || !component.TryGetValue(edge.To, out var b) || a != b)
+                {
+                    continue;
+                }
+
+                var pair = (edge.To, edge.From);
+                if (!backPaths.TryGetValue(pair, out var back))
+                {
+                    back = ShortestPath(outgoing, edge.To, edge.From, component, a);
+                    backPaths[pair] = back;
+                }
+
+                if (back is not null)
+                {
+                    result.Add((edge, back));
+                }
+            }
+
+            return result;
+        }
+
+        private static List<OrderEdge>? ShortestPath(Dictionary<ISymbol, List<OrderEdge>> outgoing, ISymbol from, ISymbol to, Dictionary<ISymbol, int> component, int id)
+        {
+            var previous = new Dictionary<ISymbol, OrderEdge>(SymbolEqualityComparer.Default);
+            var queue = new Queue<ISymbol>();
+            var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { from };
+            queue.Enqueue(from);
+            while (queue.Count > 0)
+            {
+                var node = queue.Dequeue();
+                if (SymbolEqualityComparer.Default.Equals(node, to))
+                {
+                    var path = new List<OrderEdge>();
+                    for (var current = to; !SymbolEqualityComparer.Default.Equals(current, from); current = previous[current].From)
+                    {
+                        path.Add(previous[current]);
+                    }
+
+                    path.Reverse();
+                    return path;
+                }
+
+                if (!outgoing.TryGetValue(node, out var edges))
+                {
+                    continue;
+                }
+
+                foreach (var edge in edges.OrderBy(e => e.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(e => e.Location.SourceSpan.Start))
+                {
+                    if (component.TryGetValue(edge.To, out var c) && c == id && seen.Add(edge.To))
+                    {
+                        previous[edge.To] = edge;
+                        queue.Enqueue(edge.To);
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Tarjan's strongly connected components (iterative), keyed by node.</summary>
+        private static Dictionary<ISymbol, int> StronglyConnected(Dictionary<ISymbol, List<OrderEdge>> outgoing)
+        {
+            var index = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
+            var low = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
+            var onStack = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            var stack = new Stack<ISymbol>();
+            var component = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
+            var next = 0;
+            var components = 0;
+            foreach (var root in outgoing.Keys.ToList())
+            {
+                if (index.ContainsKey(root))
+                {
+                    continue;
+                }
+
+                var work = new Stack<(ISymbol Node, int Edge)>();
+                work.Push((root, 0));
+                index[root] = low[root] = next++;
+                stack.Push(root);
+                onStack.Add(root);
+                while (work.Count > 0)
+                {
+                    var (node, edgeIndex) = work.Pop();
+                    var edges = outgoing.TryGetValue(node, out var list) ? list : null;
+                    if (edges is not null && edgeIndex < edges.Count)
+                    {
+                        work.Push((node, edgeIndex + 1));
+                        var target = edges[edgeIndex].To;
+                        if (!index.ContainsKey(target))
+                        {
+                            index[target] = low[target] = next++;
+                            stack.Push(target);
+                            onStack.Add(target);
+                            work.Push((target, 0));
+                        }
+                        else if (onStack.Contains(target))
+                        {
+                            low[node] = Math.Min(low[node], index[target]);
+                        }
+
+                        continue;
+                    }
+
+                    if (work.Count > 0)
+                    {
+                        var parent = work.Peek().Node;
+                        low[parent] = Math.Min(low[parent], low[node]);
+                    }
+
+                    if (low[node] == index[node])
+                    {
+                        ISymbol member;
+                        do
+                        {
+                            member = stack.Pop();
+                            onStack.Remove(member);
+                            component[member] = components;
+                        }
+                        while (!SymbolEqualityComparer.Default.Equals(member, node));
+                        components++;
+                    }
+                }
+            }
+
+            return component;
+        }
+    }
+}
