@@ -85,7 +85,9 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog
 
         if (method.IsStatic)
         {
-            return SymbolEqualityComparer.Default.Equals(containing, _types.Monitor) && TryClassifyMonitor(invocation, method, out operation);
+            return SymbolEqualityComparer.Default.Equals(containing, _types.Monitor)
+                ? TryClassifyMonitor(invocation, method, out operation)
+                : TryClassifyAnnotated(invocation, method, out operation);
         }
 
         if (_scopeTypes.Contains(containing))
@@ -114,7 +116,7 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog
 
         if (!_lockTypes.TryGetValue(containing, out var family))
         {
-            return false;
+            return TryClassifyAnnotated(invocation, method, out operation);
         }
 
         return family switch
@@ -127,6 +129,47 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog
             LockFamily.SystemLock => TryClassifySystemLock(invocation, method, out operation),
             _ => TryClassifyLockstep(invocation, method, family, out operation),
         };
+    }
+
+    /// <summary>
+    /// A user's wrapper marked <c>[Acquires]</c> / <c>[Releases]</c> (matched by full name, so a pasted
+    /// source copy of the annotations works): it takes or gives back the lock its string argument names
+    /// on the receiver (<c>[Acquires(nameof(_gate))]</c>), or the receiver itself.
+    /// </summary>
+    private static bool TryClassifyAnnotated(IInvocationOperation invocation, IMethodSymbol method, out LockOperation operation)
+    {
+        operation = default;
+        foreach (var attribute in method.GetAttributes())
+        {
+            var name = attribute.AttributeClass?.ToDisplayString();
+            var kind = name switch
+            {
+                Flow.HandOff.AcquiresAttribute => LockOpKind.Acquire,
+                Flow.HandOff.ReleasesAttribute => LockOpKind.Release,
+                _ => (LockOpKind?)null,
+            };
+            if (kind is null)
+            {
+                continue;
+            }
+
+            ISymbol? member = null;
+            if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string memberName)
+            {
+                member = method.ContainingType.GetMembers(memberName).FirstOrDefault(m => m is IFieldSymbol or IPropertySymbol);
+                if (member is null)
+                {
+                    return false;
+                }
+            }
+
+            // Without a member name the receiver itself is the lock ("[Acquires] void Enter()" on a user's lock type).
+            var receiver = invocation.Instance;
+            operation = new LockOperation(kind.Value, LockFamily.Annotated, LockMode.Exclusive, receiver, mayFail: false, takenFlag: null, returnsScope: false, member);
+            return receiver is not null || member is not null;
+        }
+
+        return false;
     }
 
     private bool TryClassifyMonitor(IInvocationOperation invocation, IMethodSymbol method, out LockOperation operation)

@@ -412,7 +412,7 @@ internal sealed class LockFlowAnalysis
             return;
         }
 
-        var key = LockKey.Resolve(op.LockObject, op.Mode, _captures);
+        var key = LockKey.For(op, _captures);
         if (key is null)
         {
             // A lock read from somewhere we cannot name (a call result, an array element): not followed.
@@ -484,7 +484,7 @@ internal sealed class LockFlowAnalysis
         var source = Strip(value);
         if (source is IInvocationOperation invocation && _catalog.TryClassify(invocation, out var op) && op.Kind == LockOpKind.TryAcquire
             && ReferenceEquals(ResultUsage(invocation), operation)
-            && LockKey.Resolve(op.LockObject, op.Mode, _captures) is { } key)
+            && LockKey.For(op, _captures) is { } key)
         {
             touchesLocks = true;
             events.Add(new FlowEvent(FlowEventKind.TryAcquire, invocation, key, op.Family, factKey: targetKey is not null && _relevantFacts.Contains(targetKey) ? targetKey : null));
@@ -643,7 +643,7 @@ internal sealed class LockFlowAnalysis
                     current = binary.RightOperand;
                     continue;
                 case IInvocationOperation invocation when _catalog.TryClassify(invocation, out var op) && op.Kind == LockOpKind.TryAcquire:
-                    var key = LockKey.Resolve(op.LockObject, op.Mode, _captures);
+                    var key = LockKey.For(op, _captures);
                     return key is null ? default : new BranchCondition(invocation, key, op.Family, factKey: null, negated);
                 case IFlowCaptureReferenceOperation reference:
                     if (_captures.TryGetValue(reference.Id, out var captured) && Strip(captured) is IInvocationOperation capturedCall && IsCatalogued(capturedCall))
