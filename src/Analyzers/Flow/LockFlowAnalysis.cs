@@ -350,6 +350,10 @@ internal sealed class LockFlowAnalysis
 
                 events.Add(new FlowEvent(FlowEventKind.Await, operation));
                 break;
+            case IPropertyReferenceOperation { Arguments.Length: > 0 }:
+                // An indexer: a missing key or an index out of range throws.
+                events.Add(new FlowEvent(FlowEventKind.MayThrow, operation));
+                break;
             case IConversionOperation { IsTryCast: false } conversion when !conversion.Conversion.IsImplicit && conversion.Conversion.IsReference:
                 events.Add(new FlowEvent(FlowEventKind.MayThrow, operation));
                 break;

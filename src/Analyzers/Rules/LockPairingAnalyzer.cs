@@ -168,6 +168,7 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
         {
             IInvocationOperation invocation => "the call to '" + invocation.TargetMethod.Name + "' at line " + line,
             IObjectCreationOperation creation => "'new " + (creation.Type?.Name ?? "object") + "' at line " + line,
+            IPropertyReferenceOperation { Arguments.Length: > 0 } indexer => "the indexer of '" + (indexer.Property.ContainingType?.Name ?? "object") + "' at line " + line,
             IAwaitOperation => "the 'await' at line " + line,
             _ => "the code at line " + line,
         };
