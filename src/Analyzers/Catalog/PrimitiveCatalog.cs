@@ -8,7 +8,7 @@ namespace Lockstep.Analyzers.Catalog;
 /// <see cref="WellKnownTypes"/>; <see cref="IsEmpty"/> lets a compilation with no primitive at all
 /// skip every per-method action.
 /// </summary>
-internal sealed class PrimitiveCatalog : Flow.IResourceCatalog
+internal sealed class PrimitiveCatalog : Flow.IResourceCatalog, Flow.IHeldCheckCatalog
 {
     private readonly WellKnownTypes _types;
     private readonly Dictionary<INamedTypeSymbol, LockFamily> _lockTypes = new(SymbolEqualityComparer.Default);
@@ -71,6 +71,42 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog
 
     /// <summary>Whether the type is a scope returned by a catalogued acquire.</summary>
     public bool IsScopeType(ITypeSymbol? type) => type is INamedTypeSymbol named && _scopeTypes.Contains(named.OriginalDefinition);
+
+    /// <summary><c>Monitor.IsEntered(o)</c>, <c>rw.IsReadLockHeld</c>, <c>spin.IsHeldByCurrentThread</c>, Lockstep <c>IsLocked</c>.</summary>
+    public bool TryGetHeldCheck(IOperation condition, out IOperation? lockObject, out LockMode mode)
+    {
+        lockObject = null;
+        mode = LockMode.Exclusive;
+        switch (condition)
+        {
+            case IInvocationOperation { TargetMethod.Name: "IsEntered" } invocation when SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, _types.Monitor):
+                lockObject = ArgumentFor(invocation, 0);
+                return lockObject is not null;
+            case IPropertyReferenceOperation { Instance: { } receiver } property when TryGetFamily(receiver.Type, out var family):
+                switch (property.Property.Name)
+                {
+                    case "IsReadLockHeld" when family == LockFamily.ReaderWriterLockSlim:
+                        mode = LockMode.Read;
+                        break;
+                    case "IsWriteLockHeld" when family == LockFamily.ReaderWriterLockSlim:
+                        mode = LockMode.Write;
+                        break;
+                    case "IsUpgradeableReadLockHeld" when family == LockFamily.ReaderWriterLockSlim:
+                        mode = LockMode.UpgradeableRead;
+                        break;
+                    case "IsHeldByCurrentThread" when family is LockFamily.SpinLock or LockFamily.SystemLock:
+                    case "IsLocked" when family is LockFamily.LockstepLock or LockFamily.LockstepRLock:
+                        break;
+                    default:
+                        return false;
+                }
+
+                lockObject = receiver;
+                return true;
+            default:
+                return false;
+        }
+    }
 
     /// <summary>Classifies a call as an acquire or release of a catalogued lock.</summary>
     public bool TryClassify(IInvocationOperation invocation, out LockOperation operation)

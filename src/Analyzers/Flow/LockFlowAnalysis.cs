@@ -646,6 +646,9 @@ internal sealed class LockFlowAnalysis
                     negated ^= left ^ (binary.OperatorKind == BinaryOperatorKind.Equals);
                     current = binary.RightOperand;
                     continue;
+                case var check when _catalog is IHeldCheckCatalog checks && checks.TryGetHeldCheck(check, out var checkedLock, out var checkedMode):
+                    var checkedKey = LockKey.Resolve(checkedLock, checkedMode, _captures);
+                    return checkedKey is null ? default : new BranchCondition(null, null, default, factKey: null, negated, heldCheck: checkedKey);
                 case IInvocationOperation invocation when _catalog.TryClassify(invocation, out var op) && op.Kind == LockOpKind.TryAcquire:
                     var key = LockKey.For(op, _captures);
                     return key is null ? default : new BranchCondition(invocation, key, op.Family, factKey: null, negated);
@@ -684,7 +687,7 @@ internal sealed class LockFlowAnalysis
         }
 
         var ns = type.ContainingNamespace.ToDisplayString();
-        return (ns == "System.Threading" && type.Name is "Interlocked" or "Volatile" or "Monitor")
+        return (ns == "System.Threading" && (type.Name is "Interlocked" or "Volatile" or "Monitor" || (type.Name == "Thread" && method.Name is "Yield" or "SpinWait" or "Sleep" or "MemoryBarrier")))
             || (ns == "System" && type.Name == "Math")
             || (type.SpecialType == SpecialType.System_Object && method.Name == "ReferenceEquals");
     }
@@ -932,6 +935,17 @@ internal sealed class LockFlowAnalysis
             {
                 (condition.Negated ? whenFalse : whenTrue).Add(AcquireOn(path, e));
                 (condition.Negated ? whenTrue : whenFalse).Add(path);
+            }
+
+            return (whenTrue, whenFalse);
+        }
+
+        if (condition.HeldCheck is { } checkedKey)
+        {
+            // Each path goes where the check agrees with it.
+            foreach (var path in state)
+            {
+                (path.IsHeld(checkedKey) ^ condition.Negated ? whenTrue : whenFalse).Add(path);
             }
 
             return (whenTrue, whenFalse);
