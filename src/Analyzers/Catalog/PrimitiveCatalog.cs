@@ -177,13 +177,9 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog, Flow.IHeldCheckC
         operation = default;
         foreach (var attribute in method.GetAttributes())
         {
-            var name = attribute.AttributeClass?.ToDisplayString();
-            var kind = name switch
-            {
-                Flow.HandOff.AcquiresAttribute => LockOpKind.Acquire,
-                Flow.HandOff.ReleasesAttribute => LockOpKind.Release,
-                _ => (LockOpKind?)null,
-            };
+            var kind = Flow.HandOff.IsAttribute(attribute, Flow.HandOff.AcquiresAttribute) ? LockOpKind.Acquire
+                : Flow.HandOff.IsAttribute(attribute, Flow.HandOff.ReleasesAttribute) ? LockOpKind.Release
+                : (LockOpKind?)null;
             if (kind is null)
             {
                 continue;

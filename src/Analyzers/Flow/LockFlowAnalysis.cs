@@ -791,9 +791,9 @@ internal sealed class LockFlowAnalysis
                     break;
 
                 case FlowEventKind.Observe:
-                    if (_recording)
+                    if (_recording && _observer is not null && AnyHeld(state))
                     {
-                        _observer?.OnOperation(e.Operation, Summarize(state));
+                        _observer.OnOperation(e.Operation, Summarize(state));
                     }
 
                     break;
@@ -1297,6 +1297,19 @@ internal sealed class LockFlowAnalysis
 
         paths.Clear();
         paths.AddRange(coarse);
+    }
+
+    private static bool AnyHeld(List<PathState> state)
+    {
+        foreach (var path in state)
+        {
+            if (path.Held.Count > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static HeldLocks Summarize(List<PathState> state)

@@ -237,7 +237,7 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
     {
         foreach (var attribute in member.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() != attributeName)
+            if (!HandOff.IsAttribute(attribute, attributeName))
             {
                 continue;
             }
