@@ -34,11 +34,19 @@ internal static class AnalyzerHarness
         .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
         .ToImmutableArray();
 
-    public static async Task<CSharpCompilation> CompileAsync(params string[] sources)
+    public static Task<CSharpCompilation> CompileAsync(params string[] sources)
+        => CompileAsync(new CSharpParseOptions(LanguageVersion.CSharp12), includeRuntime: true, sources);
+
+    public static async Task<CSharpCompilation> CompileAsync(CSharpParseOptions parseOptions, bool includeRuntime, params string[] sources)
     {
         var references = await References.Value;
-        var trees = sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.CSharp12), path: $"/src/File{i}.cs"));
-        return CSharpCompilation.Create("Subject", trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        if (!includeRuntime)
+        {
+            references = references.Remove(TestReferences.LockstepRuntime);
+        }
+
+        var trees = sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, parseOptions, path: $"/src/File{i}.cs"));
+        return CSharpCompilation.Create("Subject", trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true));
     }
 
     /// <summary>Analyzer diagnostics plus every exception an analyzer threw (other than cancellation).</summary>
