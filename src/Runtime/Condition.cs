@@ -179,13 +179,29 @@ public sealed class Condition
 
         long savedToken = 0;
         RLock.SavedState savedLevels = default;
-        if (_rlock is not null)
+        try
         {
-            savedLevels = _rlock.SaveAndRelease();
+            if (_rlock is not null)
+            {
+                savedLevels = _rlock.SaveAndRelease();
+            }
+            else
+            {
+                savedToken = _lock!.SaveAndRelease();
+            }
         }
-        else
+        catch
         {
-            savedToken = _lock!.SaveAndRelease();
+            // The lock was released by someone else since EnsureHeld: do not leave the (reused) node linked.
+            lock (_sync)
+            {
+                if (waiter.Linked)
+                {
+                    _waiters.Remove(waiter);
+                }
+            }
+
+            throw;
         }
 
         var notified = false;
