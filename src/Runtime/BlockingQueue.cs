@@ -548,7 +548,7 @@ public class BlockingQueue<T>
             {
                 signalled = waiter.Signal.Wait(Timeouts.Remaining(deadline), cancellationToken);
             }
-            catch (OperationCanceledException)
+            catch (Exception ex) when (ex is OperationCanceledException or ThreadInterruptedException)
             {
                 lock (Sync)
                 {
@@ -557,6 +557,13 @@ public class BlockingQueue<T>
                         list.Remove(waiter);
                         throw;
                     }
+                }
+
+                // Completed as the wait gave up: the outcome stands (an item handed over is not lost), and an
+                // interrupt is re-armed for the thread's next blocking call.
+                if (ex is ThreadInterruptedException)
+                {
+                    Thread.CurrentThread.Interrupt();
                 }
 
                 return waiter.Status;

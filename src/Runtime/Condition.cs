@@ -206,6 +206,7 @@ public sealed class Condition
 
         var notified = false;
         var cancelled = false;
+        var interrupted = false;
         try
         {
             notified = waiter.Signal.Wait(milliseconds, cancellationToken);
@@ -213,6 +214,10 @@ public sealed class Condition
         catch (OperationCanceledException)
         {
             cancelled = true;
+        }
+        catch (ThreadInterruptedException)
+        {
+            interrupted = true;
         }
         finally
         {
@@ -239,6 +244,16 @@ public sealed class Condition
             {
                 _lock!.Restore(savedToken);
             }
+        }
+
+        if (interrupted)
+        {
+            if (!notified)
+            {
+                throw new ThreadInterruptedException();
+            }
+
+            Thread.CurrentThread.Interrupt(); // keep the notification; the interrupt hits the next blocking call
         }
 
         if (cancelled && !notified)

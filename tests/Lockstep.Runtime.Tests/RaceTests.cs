@@ -230,3 +230,87 @@ public class RaceTests
         Assert.True(q.IsEmpty);
     }
 }
+
+public class InterruptTests
+{
+    [Fact]
+    public void InterruptedWaits_LeaveEveryPrimitiveUsable()
+    {
+        var gate = new Lock();
+        var cond = new Condition(gate);
+        var q = new BlockingQueue<int>(1);
+        var holder = gate.Acquire();
+
+        Exception? lockFailure = null;
+        var lockWaiter = new Thread(() =>
+        {
+            try
+            {
+                using (gate.Acquire())
+                {
+                }
+            }
+            catch (ThreadInterruptedException ex)
+            {
+                lockFailure = ex;
+            }
+        });
+        Exception? getFailure = null;
+        var getter = new Thread(() =>
+        {
+            try
+            {
+                q.Get();
+            }
+            catch (ThreadInterruptedException ex)
+            {
+                getFailure = ex;
+            }
+        });
+        lockWaiter.Start();
+        getter.Start();
+        Thread.Sleep(TestUtil.Settle);
+        lockWaiter.Interrupt();
+        getter.Interrupt();
+        Assert.True(lockWaiter.Join(TestUtil.Patience));
+        Assert.True(getter.Join(TestUtil.Patience));
+        Assert.IsType<ThreadInterruptedException>(lockFailure);
+        Assert.IsType<ThreadInterruptedException>(getFailure);
+
+        // The interrupted waiters left nothing behind: the lock goes to the next acquirer, the item to the next getter.
+        holder.Dispose();
+        Assert.True(gate.TryAcquire());
+        gate.Release();
+        q.Put(1);
+        Assert.Equal(1, q.Get());
+        q.Put(2);
+        Assert.Equal(2, TestUtil.Finishes(TestUtil.Spawn(() => q.Get(TimeSpan.FromSeconds(5))), "a later getter"));
+
+        Exception? condFailure = null;
+        var condWaiter = new Thread(() =>
+        {
+            using (gate.Acquire())
+            {
+                try
+                {
+                    cond.Wait();
+                }
+                catch (ThreadInterruptedException ex)
+                {
+                    condFailure = ex;
+                    Assert.True(gate.IsLocked); // re-acquired before throwing
+                }
+            }
+        });
+        condWaiter.Start();
+        Thread.Sleep(TestUtil.Settle);
+        condWaiter.Interrupt();
+        Assert.True(condWaiter.Join(TestUtil.Patience));
+        Assert.IsType<ThreadInterruptedException>(condFailure);
+        Assert.False(gate.IsLocked);
+        using (gate.Acquire())
+        {
+            Assert.False(cond.Wait(TimeSpan.FromMilliseconds(10)));
+        }
+    }
+}
