@@ -37,9 +37,10 @@ internal static class AnalyzerHarness
         OutputKind.DynamicallyLinkedLibrary,
         nullableContextOptions: NullableContextOptions.Enable);
 
+    /// <summary>The shared framework the tests run on (not the test's own dependencies), plus the Lockstep runtime.</summary>
     public static ImmutableArray<MetadataReference> References { get; } = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
         .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-        .Where(path => !Path.GetFileName(path).StartsWith("Lockstep", StringComparison.Ordinal))
+        .Where(path => Path.GetDirectoryName(path) == Path.GetDirectoryName(typeof(object).Assembly.Location))
         .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
         .Append(TestReferences.LockstepRuntime)
         .ToImmutableArray();

@@ -84,7 +84,9 @@ public partial class RuleDocsTests
     public void RulePage_ConfigureSectionShowsSeveritySuppressionAndPresets(string id)
     {
         var text = File.ReadAllText(Repository.RulePagePath(id));
-        var configure = text.Substring(text.IndexOf("\n## Configure", StringComparison.Ordinal));
+        var start = text.IndexOf("\n## Configure", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"docs/rules/{id}.md has no '## Configure' section");
+        var configure = text[start..];
         Assert.Contains($"dotnet_diagnostic.{id}.severity", configure, StringComparison.Ordinal);
         Assert.Contains($"#pragma warning disable {id}", configure, StringComparison.Ordinal);
         Assert.Contains($"[SuppressMessage(\"{LockstepRules.Primary(id).Category}\", \"{id}\"", configure, StringComparison.Ordinal);
