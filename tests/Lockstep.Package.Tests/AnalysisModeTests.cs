@@ -67,11 +67,14 @@ public sealed class AnalysisModeTests(PackagedConsumer packages)
         Assert.Empty(result.Diagnostics);
     }
 
-    /// <summary>Also the one build under the strict preset: it loads, and LS1001 is reported.</summary>
+    /// <summary>
+    /// Also the one build under the strict preset, set in the project file of a project that references
+    /// Lockstep.Analyzers directly.
+    /// </summary>
     [Fact]
     public void CategorySeverityInEditorConfig_WinsOverThePreset()
     {
-        var result = packages.Result(Scenarios.StrictWithCategoryError);
+        var result = packages.Result(Scenarios.AnalyzersOnlyStrictWithCategoryError);
 
         Assert.False(result.Built, result.ToString());
         var diagnostic = Assert.Single(result.Diagnostics);
