@@ -9,7 +9,7 @@ namespace Lockstep.Package.Tests;
 [Collection(PackagesCollection.Name)]
 public sealed class DotnetFormatTests(PackagedConsumer packages)
 {
-    [Fact(Skip = "The LS1001 code fix (Monitor.Enter(o) -> lock (o) { ... }) does not exist yet: dotnet format says 'Unable to fix LS1001. No associated code fix found.' Enable this test when it lands.")]
+    [Fact]
     public async Task FormatAnalyzers_AppliesTheLS1001Fix_AndTheProjectThenBuildsClean()
     {
         var directory = packages.CopyOfConsumer("dotnet-format");

@@ -1018,6 +1018,12 @@ internal sealed class LockFlowAnalysis
                 }
 
                 var moved = AdjustForRegions(state, branch.LeavingRegions, branch.EnteringRegions);
+                if (branch.LeavingRegions.Any(r => r.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler))
+                {
+                    // A catch that completes normally ends the exception: the path is an ordinary one again.
+                    moved = moved.Select(p => p.Thrower is null ? p : p.WithThrower(null)).ToList();
+                }
+
                 if (_recording && branch.Destination.Kind == BasicBlockKind.Exit)
                 {
                     RecordExit(source, moved);
@@ -1069,7 +1075,9 @@ internal sealed class LockFlowAnalysis
     /// <summary>Sends an exception's path to the handlers that see it: catch blocks, finally blocks, or out of the body.</summary>
     private void RouteException(ControlFlowRegion? from, PathState path, SortedSet<int>? worklist)
     {
-        for (var region = from; region is not null; region = region.EnclosingRegion)
+        // A lambda's or local function's root region links back into the enclosing method's graph:
+        // the walk stops at this graph's root, and an exception that leaves it leaves the body.
+        for (var region = from; region is not null; region = ReferenceEquals(region, _cfg.Root) ? null : region.EnclosingRegion)
         {
             if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is not { } parent)
             {

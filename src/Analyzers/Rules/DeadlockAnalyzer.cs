@@ -204,7 +204,7 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
             var taken = resolved.SelfAcquires(call.Callee);
             foreach (var (node, key, family) in call.Held)
             {
-                if (key.IsMemberOfThis && taken.Contains(node)
+                if (key.IsMemberOfThis && taken.Contains(graph.Canonical(node))
                     && facts.NonReentrantConsequence(key.Symbol, family, context.CancellationToken) is { } consequence)
                 {
                     context.ReportDiagnostic(Diagnostic.Create(
