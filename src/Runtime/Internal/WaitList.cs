@@ -40,6 +40,23 @@ internal struct WaitList
         node.Linked = true;
     }
 
+    public void AddFirst(WaitNode node)
+    {
+        node.Prev = null;
+        node.Next = _head;
+        if (_head is null)
+        {
+            _tail = node;
+        }
+        else
+        {
+            _head.Prev = node;
+        }
+
+        _head = node;
+        node.Linked = true;
+    }
+
     public void Remove(WaitNode node)
     {
         if (node.Prev is null)
