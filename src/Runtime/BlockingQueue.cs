@@ -420,6 +420,30 @@ public class BlockingQueue<T>
         }
     }
 
+    /// <summary>Producers blocked in a put right now (for tests).</summary>
+    internal int WaitingProducers
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return _putters.Count;
+            }
+        }
+    }
+
+    /// <summary>Consumers blocked in a get right now (for tests).</summary>
+    internal int WaitingConsumers
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return _getters.Count;
+            }
+        }
+    }
+
     /// <summary>Unlinks a cancelled async waiter; false if it was completed first.</summary>
     internal bool TryUnlink(AsyncQueueWaiter<T> waiter)
     {
