@@ -10,4 +10,8 @@ public static class RuleIds
     public const string ReleaseWithoutAcquire = "LS1002";
     public const string LockNotReleasedOnException = "LS1003";
     public const string ThreadAffineLockAcrossAwait = "LS1004";
+
+    public const string QueueCheckThenAct = "LS3001";
+    public const string ConsumerStopsWhenEmpty = "LS3002";
+    public const string JoinableQueueItemNotDone = "LS3003";
 }
