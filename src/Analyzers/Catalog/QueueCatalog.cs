@@ -200,6 +200,12 @@ internal sealed class QueueCatalog : IResourceCatalog
             case (QueueKind.ConcurrentQueue or QueueKind.ConcurrentStack or QueueKind.ConcurrentBag or QueueKind.ChannelReader, "TryPeek"):
                 (kind, isTry) = (QueueActKind.Peek, true);
                 break;
+            // cq.Enqueue(v), stack.Push(v), bag.Add(v): unbounded, they never wait (producers, for LS3002)
+            case (QueueKind.ConcurrentQueue, "Enqueue"):
+            case (QueueKind.ConcurrentStack, "Push" or "PushRange"):
+            case (QueueKind.ConcurrentBag, "Add"):
+                (kind, isTry) = (QueueActKind.Put, false);
+                break;
             // await reader.ReadAsync(token) waits for an item
             case (QueueKind.ChannelReader, "ReadAsync"):
                 (kind, isTry) = (QueueActKind.Take, false);

@@ -798,9 +798,17 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
                 }
             }
 
+            // A drain nested in an outer loop (wait for a signal, drain, wait again) goes back to waiting:
+            // only a return stops the consumer then.
+            var nested = IsNestedInLoop(loop);
             var done = new HashSet<LockKey>();
             foreach (var (condition, exitWhen) in exits)
             {
+                if (nested && !ReturnsWhen(condition, loop))
+                {
+                    continue;
+                }
+
                 foreach (var key in ProbedKeys(condition))
                 {
                     if (done.Contains(key) || Evaluate(condition, key, Assumption.Empty) != exitWhen
@@ -1146,6 +1154,32 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
             }
 
             return false;
+        }
+
+        private static bool IsNestedInLoop(ILoopOperation loop)
+        {
+            for (var current = loop.Parent; current is not null && !IsFunction(current); current = current.Parent)
+            {
+                if (current is ILoopOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The exit whose condition this is leaves by <c>return</c> (not by the loop's own condition or a break).</summary>
+        private static bool ReturnsWhen(IOperation condition, ILoopOperation loop)
+        {
+            if (condition.Parent is not IConditionalOperation conditional || ReferenceEquals(conditional, loop))
+            {
+                return false;
+            }
+
+            var exit = LeavesLoop(conditional.WhenTrue, loop) ? conditional.WhenTrue : conditional.WhenFalse;
+            var last = exit is IBlockOperation block ? block.Operations.LastOrDefault() : exit;
+            return last is IReturnOperation;
         }
 
         private static bool LeavesLoop(IOperation branch, ILoopOperation loop)
