@@ -168,7 +168,7 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
         // A normal path (return, break, continue, fall-through) after the get without TaskDone.
         foreach (var site in result.NormalExitLeaks.Keys.Concat(result.LoopLeaks).Distinct().OrderBy(s => s.Syntax.SpanStart))
         {
-            if (reported.Contains(site) || !IsReportableTaskLeak(site, result, skipped, bodySyntax, out var info))
+            if (reported.Contains(site) || !IsReportableTaskLeak(site, result, skipped, body.Graph.OriginalOperation, out var info))
             {
                 continue;
             }
@@ -187,7 +187,7 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
         foreach (var pair in result.ExceptionalExitLeaks.OrderBy(p => p.Key.Syntax.SpanStart))
         {
             var site = pair.Key;
-            if (reported.Contains(site) || !IsReportableTaskLeak(site, result, skipped, bodySyntax, out var info))
+            if (reported.Contains(site) || !IsReportableTaskLeak(site, result, skipped, body.Graph.OriginalOperation, out var info))
             {
                 continue;
             }
@@ -202,8 +202,9 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static bool IsReportableTaskLeak(IOperation site, LockFlowResult result, HashSet<LockKey> skipped, SyntaxNode bodySyntax, out AcquireSite info)
+    private static bool IsReportableTaskLeak(IOperation site, LockFlowResult result, HashSet<LockKey> skipped, IOperation body, out AcquireSite info)
     {
+        var bodySyntax = body.Syntax;
         if (site.IsImplicit || !result.Sites.TryGetValue(site, out info))
         {
             info = default;
@@ -216,7 +217,113 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
         return result.IsFollowed(info.Key)
             && result.ReleasedKeys.Contains(info.Key)
             && !skipped.Contains(info.Key)
-            && !NestedFunctionCallsTaskDone(bodySyntax, info.Key);
+            && !NestedFunctionCallsTaskDone(bodySyntax, info.Key)
+            && !ItemHandedOff(site, body);
+    }
+
+    /// <summary>
+    /// The item itself leaves the body (returned, stored, put into another collection): whoever receives it
+    /// marks it done. <c>T Next() { var x = q.Get(); if (x.IsHeartbeat) { q.TaskDone(); … } return x; }</c>
+    /// </summary>
+    private static bool ItemHandedOff(IOperation flowSite, IOperation body)
+    {
+        // The engine's site belongs to the control-flow graph; its parents are rewritten. Work on the original tree.
+        var site = body.DescendantsAndSelf().FirstOrDefault(o => o is IInvocationOperation && o.Syntax == flowSite.Syntax);
+        if (site is null)
+        {
+            return false;
+        }
+
+        var usage = site.Parent;
+        while (usage is IConversionOperation or IParenthesizedOperation or IAwaitOperation)
+        {
+            usage = usage.Parent;
+        }
+
+        ILocalSymbol? holder = null;
+        switch (usage)
+        {
+            // return q.Get();
+            case IReturnOperation:
+                return true;
+            // var x = q.Get();
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                holder = declarator.Symbol;
+                break;
+            // x = q.Get();
+            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local }:
+                holder = local.Local;
+                break;
+        }
+
+        if (site is IInvocationOperation invocation)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                // q.TryGet(out var x)
+                if (argument.Parameter?.RefKind == RefKind.Out && Strip(argument.Value) is IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared })
+                {
+                    holder = declared.Local;
+                }
+                else if (argument.Parameter?.RefKind == RefKind.Out && Strip(argument.Value) is ILocalReferenceOperation outLocal)
+                {
+                    holder = outLocal.Local;
+                }
+            }
+        }
+
+        if (holder is null)
+        {
+            return false;
+        }
+
+        foreach (var node in body.DescendantsAndSelf())
+        {
+            if (node is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, holder))
+            {
+                continue;
+            }
+
+            IOperation current = reference;
+            while (current.Parent is IConversionOperation or IParenthesizedOperation)
+            {
+                current = current.Parent;
+            }
+
+            switch (current.Parent)
+            {
+                // return x;  (unless the same block marked it done just before)
+                case IReturnOperation returned when !MarkedDoneBefore(returned.Syntax):
+                case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation or IArrayElementReferenceOperation } store when ReferenceEquals(store.Value, current):
+                case IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Add" or "Enqueue" or "Put" or "PutAsync" or "TryAdd" or "TryPut" or "Push" or "Post" or "Write" or "TryWrite" or "WriteAsync" or "SetResult" or "TrySetResult" } }:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool MarkedDoneBefore(SyntaxNode statement)
+    {
+        if (statement.Parent is not BlockSyntax block)
+        {
+            return false;
+        }
+
+        foreach (var sibling in block.Statements)
+        {
+            if (sibling == statement)
+            {
+                return false;
+            }
+
+            if (sibling is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "TaskDone" } } })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool InnermostLoopCallsTaskDone(SyntaxNode site, SyntaxNode bodySyntax, LockKey key)
@@ -956,9 +1063,11 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
 
         private bool IsWorkerMethod(IMethodSymbol method)
         {
-            // void ConsumerLoop(), void Worker(), Task ConsumeAsync(…)
+            // void ConsumerLoop(), void Worker(), Task ConsumeAsync(CancellationToken token): a long-running role by name
+            // (a plain ConsumeRemaining() may well be a drain that runs after the producers are done).
             if (method.Name.IndexOf("Consumer", StringComparison.Ordinal) >= 0 || method.Name.IndexOf("Worker", StringComparison.Ordinal) >= 0
-                || method.Name.StartsWith("Consume", StringComparison.Ordinal))
+                || (method.Name.StartsWith("Consume", StringComparison.Ordinal)
+                    && method.Parameters.Any(p => SymbolEqualityComparer.Default.Equals(p.Type, _catalog.Types.CancellationToken))))
             {
                 return true;
             }

@@ -807,6 +807,31 @@ public class LS3003Tests
         """);
 
     [Fact]
+    public Task ItemReturnedToCaller_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using Lockstep;
+
+        class Pipeline
+        {
+            private readonly JoinableQueue<string> _jobs = new();
+
+            public string Next()
+            {
+                while (true)
+                {
+                    var job = _jobs.Get();
+                    if (job == "heartbeat")
+                    {
+                        _jobs.TaskDone();
+                        continue;
+                    }
+
+                    return job;
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task BrokenCode_DoesNotReportOrThrow() => Verify.VerifyNoDiagnosticOnBrokenCodeAsync("""
         using Lockstep;
 
