@@ -32,6 +32,19 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property (LS3001): the <c>QueueActKind</c> of the guarded act.</summary>
     public const string ActKindProperty = "QueueActKind";
 
+    /// <summary>Diagnostic property (LS3001): where the act sits relative to the check (<see cref="Guards"/>).</summary>
+    public const string GuardProperty = "Guard";
+
+    /// <summary>Diagnostic property (LS3002): how the loop ends on emptiness (<see cref="Exits"/>).</summary>
+    public const string ExitProperty = "Exit";
+
+    /// <summary>
+    /// Diagnostic property: "true" when the reported check means exactly "not empty"/"not full" (or exactly
+    /// "empty"/"full" for an inverted guard) and is the whole condition or its last <c>&amp;&amp;</c> operand, so
+    /// that a Try call can take its place.
+    /// </summary>
+    public const string ReplaceableProperty = "Replaceable";
+
     private static readonly IReadOnlyDictionary<CaptureId, IOperation> NoCaptures = new Dictionary<CaptureId, IOperation>();
 
     /// <summary>Calls that start a worker, by the name written in source (for the syntax-only scan of a type).</summary>
@@ -392,26 +405,6 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
         return act is { } actKind ? properties.Add(ActKindProperty, actKind.ToString()) : properties;
     }
 
-    /// <summary>Where a check is reported: the probe (<c>q.IsEmpty</c>), or the whole comparison of a count (<c>q.Count &gt; 0</c>).</summary>
-    private static Location CheckLocation(QueueProbe probe)
-    {
-        var current = probe.Operation;
-        if (probe.Kind == QueueProbeKind.Count)
-        {
-            while (current.Parent is IConversionOperation or IParenthesizedOperation)
-            {
-                current = current.Parent;
-            }
-
-            if (current.Parent is IBinaryOperation or IIsPatternOperation)
-            {
-                current = current.Parent;
-            }
-        }
-
-        return current.Syntax.GetLocation();
-    }
-
     private static string Line(SyntaxNode node)
         => (node.GetLocation().GetLineSpan().StartLinePosition.Line + 1).ToString(CultureInfo.InvariantCulture);
 
@@ -489,11 +482,40 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
 
     // ================================================================ LS3001 / LS3002
 
-    /// <summary>What a condition is evaluated under: the queue is empty, or the queue is full.</summary>
+    /// <summary>What a condition is evaluated under: the queue is empty, full, or holds a few items (to test that a check means exactly "not empty").</summary>
     private enum Assumption
     {
         Empty,
         Full,
+        HoldsOne,
+        HoldsTwo,
+        HoldsMany,
+    }
+
+    /// <summary>Where the act sits relative to the check (LS3001), for the fixer.</summary>
+    internal static class Guards
+    {
+        /// <summary><c>if (check) { act; … }</c></summary>
+        public const string Then = "Then";
+        /// <summary><c>if (check) { … } else { act; … }</c></summary>
+        public const string Else = "Else";
+        /// <summary><c>if (check) return; act;</c></summary>
+        public const string After = "After";
+        /// <summary><c>while (check) { act; … }</c></summary>
+        public const string While = "While";
+        /// <summary>A <c>for</c> condition or a conditional expression: no fix.</summary>
+        public const string Other = "Other";
+    }
+
+    /// <summary>How a consumer loop ends on emptiness (LS3002), for the fixer.</summary>
+    internal static class Exits
+    {
+        /// <summary><c>while (check) { … }</c></summary>
+        public const string Condition = "Condition";
+        /// <summary><c>while (true) { …; if (check) break; }</c></summary>
+        public const string Break = "Break";
+        /// <summary>A <c>for</c>/<c>do</c> condition, a <c>return</c>, a combined condition: no fix.</summary>
+        public const string Other = "Other";
     }
 
     /// <summary>A number a comparison sees: a constant, or the queue's capacity (unknown, but equal to itself).</summary>
@@ -511,16 +533,24 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
 
     private readonly struct Candidate
     {
-        public Candidate(QueueProbe probe, QueueAct act, LockKey key)
+        public Candidate(QueueProbe probe, IOperation check, QueueAct act, LockKey key, string guard, bool replaceable)
         {
             Probe = probe;
+            Check = check;
             Act = act;
             Key = key;
+            Guard = guard;
+            Replaceable = replaceable;
         }
 
         public QueueProbe Probe { get; }
+
+        /// <summary>The check as written around the probe: <c>!q.IsEmpty</c>, <c>q.Count &gt; 0</c>.</summary>
+        public IOperation Check { get; }
         public QueueAct Act { get; }
         public LockKey Key { get; }
+        public string Guard { get; }
+        public bool Replaceable { get; }
     }
 
     /// <summary>LS3001 and LS3002 over one operation block (with its lambdas and local functions).</summary>
@@ -568,11 +598,11 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
                         break;
                     // while (!q.IsEmpty) { … q.Get() … }
                     case IWhileLoopOperation { ConditionIsTop: true, ConditionIsUntil: false, Condition: { } condition } loop:
-                        CollectLoopGuarded(condition, loop.Body, candidates);
+                        CollectLoopGuarded(condition, loop.Body, Guards.While, candidates);
                         break;
                     // for (; q.Count > 0;) { … }
                     case IForLoopOperation { Condition: { } condition } loop:
-                        CollectLoopGuarded(condition, loop.Body, candidates);
+                        CollectLoopGuarded(condition, loop.Body, Guards.Other, candidates);
                         break;
                 }
             }
@@ -592,23 +622,23 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
                     {
                         // if (!q.IsEmpty) { q.Get(); }: the true branch runs only when the queue looked non-empty
                         case false:
-                            Collect(conditional.Condition, key, assumption, new[] { conditional.WhenTrue }, candidates);
+                            Collect(conditional.Condition, key, assumption, new[] { conditional.WhenTrue }, conditional.Type is null ? Guards.Then : Guards.Other, candidates);
                             break;
                         // if (q.IsEmpty) { … } else { q.Get(); }
                         case true when conditional.WhenFalse is { } whenFalse:
-                            Collect(conditional.Condition, key, assumption, new[] { whenFalse }, candidates);
+                            Collect(conditional.Condition, key, assumption, new[] { whenFalse }, conditional.Type is null ? Guards.Else : Guards.Other, candidates);
                             break;
                         // if (q.IsEmpty) return; var x = q.Get();
                         case true when AlwaysJumps(conditional.WhenTrue) && conditional.Parent is IBlockOperation block:
                             var index = block.Operations.IndexOf(conditional);
-                            Collect(conditional.Condition, key, assumption, block.Operations.Skip(index + 1), candidates);
+                            Collect(conditional.Condition, key, assumption, block.Operations.Skip(index + 1), Guards.After, candidates);
                             break;
                     }
                 }
             }
         }
 
-        private void CollectLoopGuarded(IOperation condition, IOperation body, List<Candidate> candidates)
+        private void CollectLoopGuarded(IOperation condition, IOperation body, string guard, List<Candidate> candidates)
         {
             foreach (var key in ProbedKeys(condition))
             {
@@ -617,13 +647,13 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
                     // while (q.Count > 0) { q.Get(); }: each pass runs only when the queue looked non-empty
                     if (Evaluate(condition, key, assumption) == false)
                     {
-                        Collect(condition, key, assumption, new[] { body }, candidates);
+                        Collect(condition, key, assumption, new[] { body }, guard, candidates);
                     }
                 }
             }
         }
 
-        private void Collect(IOperation condition, LockKey key, Assumption assumption, IEnumerable<IOperation> region, List<Candidate> candidates)
+        private void Collect(IOperation condition, LockKey key, Assumption assumption, IEnumerable<IOperation> region, string guard, List<Candidate> candidates)
         {
             if (FirstProbe(condition, key, assumption) is not { } probe)
             {
@@ -659,7 +689,12 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
 
             if (first is { } found)
             {
-                candidates.Add(new Candidate(probe, found, key));
+                var check = CheckOf(probe);
+                var inverted = guard is Guards.Else or Guards.After;
+                var replaceable = guard != Guards.Other
+                    && (inverted ? ReferenceEquals(Strip(condition), check) : IsLastConjunct(check, condition))
+                    && Means(check, key, assumption, inverted);
+                candidates.Add(new Candidate(probe, check, found, key, guard, replaceable));
             }
         }
 
@@ -737,8 +772,10 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
                 var descriptor = act.Kind == QueueActKind.Put ? Descriptors.LS3001_QueueCheckThenPut : Descriptors.LS3001_QueueCheckThenTake;
                 _context.ReportDiagnostic(Diagnostic.Create(
                     descriptor,
-                    CheckLocation(candidate.Probe),
-                    Properties(act.Queue, act.Kind),
+                    candidate.Check.Syntax.GetLocation(),
+                    Properties(act.Queue, act.Kind)
+                        .Add(GuardProperty, candidate.Guard)
+                        .Add(ReplaceableProperty, candidate.Replaceable ? "true" : "false"),
                     candidate.Key.DisplayName,
                     candidate.Probe.Name,
                     act.Name,
@@ -939,14 +976,38 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
                         }
                     }
 
+                    var check = CheckOf(probe);
+                    var exit = ExitForm(loop, condition, exitWhen);
+                    var replaceable = exit != Exits.Other && ReferenceEquals(Strip(condition), check) && Means(check, key, Assumption.Empty, inverted: exitWhen);
                     _context.ReportDiagnostic(Diagnostic.Create(
                         Descriptors.LS3002_ConsumerStopsWhenEmpty,
-                        CheckLocation(probe),
-                        Properties(probe.Queue),
+                        check.Syntax.GetLocation(),
+                        Properties(probe.Queue)
+                            .Add(ExitProperty, exit)
+                            .Add(ReplaceableProperty, replaceable ? "true" : "false"),
                         key.DisplayName,
                         probe.Name,
                         ConsumeAdvice(probe.Queue, key.DisplayName)));
                 }
+            }
+        }
+
+        /// <summary>The shapes the fixer turns into a <c>foreach</c>.</summary>
+        private static string ExitForm(ILoopOperation loop, IOperation condition, bool exitWhen)
+        {
+            switch (loop)
+            {
+                // while (check) { … }
+                case IWhileLoopOperation { ConditionIsTop: true, ConditionIsUntil: false } whileLoop when ReferenceEquals(whileLoop.Condition, condition):
+                    return Exits.Condition;
+                // while (true) { …; if (check) break; … }
+                case IWhileLoopOperation { ConditionIsTop: true, Condition.ConstantValue: { HasValue: true, Value: true } }
+                    when exitWhen && condition.Parent is IConditionalOperation { WhenFalse: null } conditional
+                         && ReferenceEquals(conditional.Parent, loop.Body)
+                         && (conditional.WhenTrue is IBranchOperation || conditional.WhenTrue is IBlockOperation { Operations.Length: 1 } single && single.Operations[0] is IBranchOperation):
+                    return Exits.Break;
+                default:
+                    return Exits.Other;
             }
         }
 
@@ -1310,6 +1371,65 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
 
         // ------------------------------------------------------------ conditions
 
+        /// <summary>The check as written around a probe: <c>!q.IsEmpty</c>, <c>q.Count &gt; 0</c>, <c>q.Count is 0</c>; not across <c>&amp;&amp;</c> or <c>||</c>.</summary>
+        private static IOperation CheckOf(QueueProbe probe)
+        {
+            var current = probe.Operation;
+            while (current.Parent is IConversionOperation or IParenthesizedOperation or IIsPatternOperation
+                   or IUnaryOperation { OperatorKind: UnaryOperatorKind.Not }
+                   or IBinaryOperation { OperatorKind: not (BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr or BinaryOperatorKind.And or BinaryOperatorKind.Or) })
+            {
+                current = current.Parent;
+            }
+
+            return current;
+        }
+
+        /// <summary>The check is the condition, or the last operand of its <c>&amp;&amp;</c> chain (<c>ready &amp;&amp; !q.IsEmpty</c>).</summary>
+        private static bool IsLastConjunct(IOperation check, IOperation condition)
+        {
+            var current = check;
+            for (var depth = 0; depth < 32; depth++)
+            {
+                if (ReferenceEquals(current, condition))
+                {
+                    return true;
+                }
+
+                switch (current.Parent)
+                {
+                    case IConversionOperation or IParenthesizedOperation:
+                        current = current.Parent;
+                        continue;
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } conjunction when ReferenceEquals(conjunction.RightOperand, current):
+                        current = conjunction;
+                        continue;
+                    default:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The check means exactly "not empty" (or "not full"); inverted: exactly "empty" (or "full"). A
+        /// threshold such as <c>q.Count &gt; 5</c> does not, and a Try call cannot take its place.
+        /// </summary>
+        private bool Means(IOperation check, LockKey key, Assumption assumption, bool inverted)
+        {
+            if (assumption == Assumption.Full)
+            {
+                // Only !q.IsFull, q.Count < q.MaxSize, q.Count != q.MaxSize (and their inverses) evaluate when full.
+                return Evaluate(check, key, Assumption.Full) == inverted;
+            }
+
+            return Evaluate(check, key, Assumption.Empty) == inverted
+                && Evaluate(check, key, Assumption.HoldsOne) == !inverted
+                && Evaluate(check, key, Assumption.HoldsTwo) == !inverted
+                && Evaluate(check, key, Assumption.HoldsMany) == !inverted;
+        }
+
         private IEnumerable<LockKey> ProbedKeys(IOperation condition)
         {
             var keys = new List<LockKey>();
@@ -1398,7 +1518,9 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
                         return (probe.Kind, assumption) switch
                         {
                             (QueueProbeKind.IsEmpty, Assumption.Empty) => true,
+                            (QueueProbeKind.IsEmpty, Assumption.HoldsOne or Assumption.HoldsTwo or Assumption.HoldsMany) => false,
                             (QueueProbeKind.Any, Assumption.Empty) => false,
+                            (QueueProbeKind.Any, Assumption.HoldsOne or Assumption.HoldsTwo or Assumption.HoldsMany) => true,
                             (QueueProbeKind.IsFull, Assumption.Full) => true,
                             _ => null,
                         };
@@ -1448,6 +1570,9 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
                 return (probe.Kind, assumption) switch
                 {
                     (QueueProbeKind.Count, Assumption.Empty) => new Number(0, isCapacity: false),
+                    (QueueProbeKind.Count, Assumption.HoldsOne) => new Number(1, isCapacity: false),
+                    (QueueProbeKind.Count, Assumption.HoldsTwo) => new Number(2, isCapacity: false),
+                    (QueueProbeKind.Count, Assumption.HoldsMany) => new Number(1000, isCapacity: false),
                     (QueueProbeKind.Count, Assumption.Full) => new Number(null, isCapacity: true),
                     (QueueProbeKind.Capacity, Assumption.Full) => new Number(null, isCapacity: true),
                     _ => null,

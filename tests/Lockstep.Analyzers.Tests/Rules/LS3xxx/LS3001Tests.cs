@@ -16,7 +16,7 @@ public class LS3001Tests
 
             void Poll()
             {
-                if (!{|#0:_jobs.IsEmpty|})
+                if ({|#0:!_jobs.IsEmpty|})
                 {
                     var job = _jobs.GetNoWait();
                     System.Console.WriteLine(job);
@@ -55,7 +55,7 @@ public class LS3001Tests
 
             void Offer(int value)
             {
-                if (!{|#0:_queue.IsFull|})
+                if ({|#0:!_queue.IsFull|})
                     _queue.PutNoWait(value);
             }
         }
@@ -156,7 +156,7 @@ public class LS3001Tests
 
             void Poll()
             {
-                if (_ready && [|_queue.IsEmpty|] == false)
+                if (_ready && [|_queue.IsEmpty == false|])
                 {
                     System.Console.WriteLine(_queue.GetNoWait());
                 }
@@ -214,7 +214,7 @@ public class LS3001Tests
 
             int Length()
             {
-                if (!{|#0:_queue.IsEmpty|})
+                if ({|#0:!_queue.IsEmpty|})
                 {
                     _queue.TryDequeue(out var item);
                     return item.Length;
@@ -312,7 +312,7 @@ public class LS3001Tests
             {
                 var queue = new ConcurrentQueue<int>();
                 var producer = Task.Run(() => queue.Enqueue(1));
-                if (!{|#0:queue.IsEmpty|})
+                if ({|#0:!queue.IsEmpty|})
                 {
                     queue.TryDequeue(out var item);
                     System.Console.WriteLine(item);

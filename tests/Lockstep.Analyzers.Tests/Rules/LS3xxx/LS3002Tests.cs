@@ -18,7 +18,7 @@ public class LS3002Tests
 
             public Task Start() => Task.Run(() =>
             {
-                while (!{|#0:_jobs.IsEmpty|})
+                while ({|#0:!_jobs.IsEmpty|})
                 {
                     var job = _jobs.Get();
                     Console.WriteLine(job);
@@ -113,7 +113,7 @@ public class LS3002Tests
                 }
             }
         }
-        """.Replace("{|LS3002:!_pending.IsEmpty|}", "!{|LS3002:_pending.IsEmpty|}"));
+        """);
 
     [Fact]
     public Task MethodGroupStartedOnThread_Reports() => Verify.VerifyAnalyzerAsync("""
@@ -156,7 +156,7 @@ public class LS3002Tests
 
                 void Loop()
                 {
-                    while (!{|#0:_queue.IsEmpty|})
+                    while ({|#0:!_queue.IsEmpty|})
                     {
                         if (_queue.TryDequeue(out var item))
                         {
@@ -187,7 +187,7 @@ public class LS3002Tests
                     }
                 });
 
-                while (!{|LS3002:queue.IsEmpty|})
+                while ({|LS3002:!queue.IsEmpty|})
                 {
                     System.Console.WriteLine(queue.Get());
                 }
@@ -322,7 +322,7 @@ public class LS3002Tests
                     {
                         System.Console.WriteLine(_queue.Get());
                     }
-                    while (!{|LS3002:_queue.IsEmpty|});
+                    while ({|LS3002:!_queue.IsEmpty|});
                 });
                 worker.Start();
                 return worker;
@@ -419,7 +419,7 @@ public class LS3002Tests
 
             public async Task ConsumeAsync(CancellationToken token)
             {
-                while (!{|LS3002:_queue.IsEmpty|})
+                while ({|LS3002:!_queue.IsEmpty|})
                 {
                     var value = await _queue.GetAsync(token);
                     System.Console.WriteLine(value);
