@@ -235,8 +235,9 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// The item itself leaves the body (returned, stored, put into another collection): whoever receives it
-    /// marks it done. <c>T Next() { var x = q.Get(); if (x.IsHeartbeat) { q.TaskDone(); … } return x; }</c>
+    /// The item itself leaves the body (returned, or stored in a field or property): whoever receives it
+    /// marks it done. (Putting it into another collection is not a hand-off: a failed item parked in a
+    /// retry list still counts as unfinished in this queue.) <c>T Next() { var x = q.Get(); if (x.IsHeartbeat) { q.TaskDone(); … } return x; }</c>
     /// </summary>
     private static bool ItemHandedOff(IOperation flowSite, IOperation body)
     {
@@ -307,8 +308,8 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
             {
                 // return x;  (unless the same block marked it done just before)
                 case IReturnOperation returned when !MarkedDoneBefore(returned.Syntax):
-                case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation or IArrayElementReferenceOperation } store when ReferenceEquals(store.Value, current):
-                case IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Add" or "Enqueue" or "Put" or "PutAsync" or "TryAdd" or "TryPut" or "Push" or "Post" or "Write" or "TryWrite" or "WriteAsync" or "SetResult" or "TrySetResult" } }:
+                // _current = x;  (a later call on this object marks it done)
+                case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } store when ReferenceEquals(store.Value, current):
                     return true;
             }
         }

@@ -148,7 +148,14 @@ public sealed class QueueCheckThenActCodeFixProvider : CodeFixProvider
         {
             var block = (BlockSyntax)owner.Parent!;
             var index = block.Statements.IndexOf(owner);
-            var statements = block.Statements.RemoveAt(index + 1).RemoveAt(index).Insert(index, newOwner.WithAdditionalAnnotations(Formatter.Annotation));
+            var statements = block.Statements;
+            if (index + 2 < statements.Count && !HasComments(actStatement))
+            {
+                // The blank line that set the act apart now sets apart what follows it.
+                statements = statements.Replace(statements[index + 2], statements[index + 2].WithLeadingTrivia(actStatement.GetLeadingTrivia()));
+            }
+
+            statements = statements.RemoveAt(index + 1).RemoveAt(index).Insert(index, newOwner.WithAdditionalAnnotations(Formatter.Annotation));
             newRoot = root.ReplaceNode(block, block.WithStatements(statements));
         }
         else
