@@ -690,11 +690,18 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
 
             if (first is { } found)
             {
+                // Only a check that means exactly "not empty" / "not full": behind a threshold (q.Count > 100) the
+                // act would need that many items taken in between, which is not the race this rule is about.
                 var check = CheckOf(probe);
                 var inverted = guard is Guards.Else or Guards.After;
-                var replaceable = guard != Guards.Other
-                    && (inverted ? ReferenceEquals(Strip(condition), check) : IsLastConjunct(check, condition))
-                    && Means(check, key, assumption, inverted);
+                var means = Means(check, key, assumption, inverted);
+                if (!means && !Means(check, key, assumption, !inverted))
+                {
+                    return;
+                }
+
+                var replaceable = means && guard != Guards.Other
+                    && (inverted ? ReferenceEquals(Strip(condition), check) : IsLastConjunct(check, condition));
                 candidates.Add(new Candidate(probe, check, found, key, guard, replaceable));
             }
         }
@@ -1047,29 +1054,33 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
         private bool IsConsumerContext(ILoopOperation loop, LockKey key, QueueKind queue)
         {
             var function = EnclosingFunction(loop);
-            IOperation? workerStart = null;
+            var starts = new List<SyntaxNode>();
             bool isWorker;
             switch (function)
             {
                 case IAnonymousFunctionOperation lambda:
-                    workerStart = WorkerStartOf(lambda);
-                    isWorker = workerStart is not null;
+                    isWorker = WorkerStartOf(lambda) is { } lambdaStart && Add(starts, lambdaStart.Syntax);
                     break;
                 case ILocalFunctionOperation localFunction:
-                    workerStart = WorkerStartOfLocalFunction(localFunction.Symbol);
-                    isWorker = workerStart is not null;
+                    isWorker = WorkerStartOfLocalFunction(localFunction.Symbol) is { } localStart && Add(starts, localStart.Syntax);
                     break;
                 default:
-                    isWorker = _context.OwningSymbol is IMethodSymbol method && IsWorkerMethod(method);
+                    isWorker = _context.OwningSymbol is IMethodSymbol method && IsWorkerMethod(method, starts);
                     break;
             }
 
-            if (isWorker && MayHaveConcurrentProducer(key, queue, function, workerStart))
+            if (isWorker && MayHaveConcurrentProducer(key, queue, function, starts))
             {
                 return true;
             }
 
             return ProducerStartedBefore(loop, key, function);
+
+            static bool Add(List<SyntaxNode> list, SyntaxNode node)
+            {
+                list.Add(node);
+                return true;
+            }
         }
 
         /// <summary>The thread/task/worker start a lambda is handed to: <c>Task.Run(() => …)</c>, <c>new Thread(() => …)</c>.</summary>
@@ -1123,8 +1134,47 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        private bool IsWorkerMethod(IMethodSymbol method)
+        /// <summary>
+        /// A method that runs as a worker, with the places that start it (<paramref name="starts"/>) where
+        /// the type shows them: <c>new Thread(Drain)</c>, <c>Task.Run(() => Drain(token))</c>.
+        /// </summary>
+        private bool IsWorkerMethod(IMethodSymbol method, List<SyntaxNode> starts)
         {
+            // new Thread(Drain), Task.Run(() => Drain(token)) anywhere in the type (syntax only).
+            foreach (var reference in method.ContainingType?.DeclaringSyntaxReferences ?? ImmutableArray<SyntaxReference>.Empty)
+            {
+                foreach (var node in reference.GetSyntax(CancellationToken).DescendantNodes())
+                {
+                    var (name, arguments) = node switch
+                    {
+                        InvocationExpressionSyntax invocation => (LastIdentifier(invocation.Expression), invocation.ArgumentList),
+                        ObjectCreationExpressionSyntax creation => (creation.Type is SimpleNameSyntax simple ? simple.Identifier.ValueText : (creation.Type as QualifiedNameSyntax)?.Right.Identifier.ValueText, creation.ArgumentList),
+                        _ => (null, null),
+                    };
+
+                    if (name is null || arguments is null || !WorkerStartNames.Contains(name))
+                    {
+                        continue;
+                    }
+
+                    foreach (var argument in arguments.Arguments)
+                    {
+                        if (LastIdentifier(argument.Expression) == method.Name
+                            || (argument.Expression is AnonymousFunctionExpressionSyntax lambda
+                                && lambda.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => LastIdentifier(call.Expression) == method.Name)))
+                        {
+                            starts.Add(node);
+                            break;
+                        }
+                    }
+                }
+            }
+
+            if (starts.Count > 0)
+            {
+                return true;
+            }
+
             // void ConsumerLoop(), void Worker(), Task ConsumeAsync(CancellationToken token): a long-running role by name
             // (a plain ConsumeRemaining() may well be a drain that runs after the producers are done).
             if (method.Name.IndexOf("Consumer", StringComparison.Ordinal) >= 0 || method.Name.IndexOf("Worker", StringComparison.Ordinal) >= 0
@@ -1146,53 +1196,15 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            // new Thread(Consume), Task.Run(() => Consume(token)) anywhere in the type (syntax only).
-            if (method.ContainingType is not { } containing)
-            {
-                return false;
-            }
-
-            foreach (var reference in containing.DeclaringSyntaxReferences)
-            {
-                foreach (var node in reference.GetSyntax(CancellationToken).DescendantNodes())
-                {
-                    var (name, arguments) = node switch
-                    {
-                        InvocationExpressionSyntax invocation => (LastIdentifier(invocation.Expression), invocation.ArgumentList),
-                        ObjectCreationExpressionSyntax creation => (creation.Type is SimpleNameSyntax simple ? simple.Identifier.ValueText : (creation.Type as QualifiedNameSyntax)?.Right.Identifier.ValueText, creation.ArgumentList),
-                        _ => (null, null),
-                    };
-
-                    if (name is null || arguments is null || !WorkerStartNames.Contains(name))
-                    {
-                        continue;
-                    }
-
-                    foreach (var argument in arguments.Arguments)
-                    {
-                        if (LastIdentifier(argument.Expression) == method.Name)
-                        {
-                            return true;
-                        }
-
-                        if (argument.Expression is AnonymousFunctionExpressionSyntax lambda
-                            && lambda.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => LastIdentifier(call.Expression) == method.Name))
-                        {
-                            return true;
-                        }
-                    }
-                }
-            }
-
             return false;
         }
 
         /// <summary>
-        /// Someone may put while the worker consumes. Not so for a queue filled up front: a local whose puts all
-        /// come before the workers start, or a private member put into only by constructors and by this method
-        /// before it starts the workers.
+        /// Someone may put while the worker consumes. Not so for a queue filled up front: every put comes
+        /// before a start of the workers in the same member (not inside a lambda), or, for a member of the
+        /// type, in a constructor.
         /// </summary>
-        private bool MayHaveConcurrentProducer(LockKey key, QueueKind queue, IOperation? consumer, IOperation? workerStart)
+        private bool MayHaveConcurrentProducer(LockKey key, QueueKind queue, IOperation? consumer, List<SyntaxNode> starts)
         {
             if (queue == QueueKind.ChannelReader || key.Receiver is not null || key.IsThis || key.Symbol is IParameterSymbol)
             {
@@ -1205,14 +1217,11 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
                 foreach (var operation in All)
                 {
                     if (operation is IInvocationOperation invocation && _catalog.TryClassifyAct(invocation, out var act)
-                        && act.Kind == QueueActKind.Put && key.Equals(KeyOf(act.Receiver)))
+                        && act.Kind == QueueActKind.Put && key.Equals(KeyOf(act.Receiver))
+                        && !ReferenceEquals(EnclosingFunction(invocation), consumer)
+                        && !FilledBeforeStart(invocation.Syntax, starts))
                     {
-                        var function = EnclosingFunction(invocation);
-                        if ((function is not null && !ReferenceEquals(function, consumer))
-                            || (workerStart is not null && invocation.Syntax.SpanStart > workerStart.Syntax.Span.End))
-                        {
-                            return true;
-                        }
+                        return true;
                     }
                 }
 
@@ -1225,24 +1234,38 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
             }
 
             var name = key.Symbol.Name;
-            var current = _root.Syntax;
             foreach (var reference in key.Symbol.ContainingType.DeclaringSyntaxReferences)
             {
                 foreach (var invocation in reference.GetSyntax(CancellationToken).DescendantNodes().OfType<InvocationExpressionSyntax>())
                 {
-                    if (invocation.Expression is not MemberAccessExpressionSyntax access || !PutNames.Contains(access.Name.Identifier.ValueText)
-                        || LastIdentifier(access.Expression) != name || invocation.Ancestors().Any(a => a is ConstructorDeclarationSyntax))
-                    {
-                        continue;
-                    }
-
-                    var filledBeforeStart = workerStart is not null && invocation.SyntaxTree == current.SyntaxTree && current.Span.Contains(invocation.Span)
-                        && invocation.Span.End <= workerStart.Syntax.SpanStart
-                        && !invocation.Ancestors().TakeWhile(a => a != current).Any(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax);
-                    if (!filledBeforeStart)
+                    if (invocation.Expression is MemberAccessExpressionSyntax access && PutNames.Contains(access.Name.Identifier.ValueText)
+                        && LastIdentifier(access.Expression) == name
+                        && !invocation.Ancestors().Any(a => a is ConstructorDeclarationSyntax)
+                        && !FilledBeforeStart(invocation, starts))
                     {
                         return true;
                     }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The put runs before a start of the workers, in the same member and not inside a lambda or local function.</summary>
+        private static bool FilledBeforeStart(SyntaxNode put, List<SyntaxNode> starts)
+        {
+            foreach (var start in starts)
+            {
+                if (put.SyntaxTree != start.SyntaxTree || put.Span.End > start.SpanStart)
+                {
+                    continue;
+                }
+
+                var member = start.Ancestors().FirstOrDefault(a => a is MemberDeclarationSyntax or GlobalStatementSyntax);
+                if (member is not null && member.Span.Contains(put.Span)
+                    && !put.Ancestors().TakeWhile(a => a != member).Any(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+                {
+                    return true;
                 }
             }
 

@@ -360,6 +360,27 @@ public class LS3001Tests
         }
         """);
 
+    [Fact]
+    public Task NegatedDisjunction_Reports() => Verify.VerifyAnalyzerAsync("""
+        using Lockstep;
+
+        class C
+        {
+            private readonly BlockingQueue<string> _queue = new();
+            private bool _paused;
+
+            string Next()
+            {
+                if (!([|_queue.IsEmpty|] || _paused))
+                {
+                    return _queue.GetNoWait();
+                }
+
+                return "";
+            }
+        }
+        """);
+
     // ---- true negatives
 
     [Fact]
@@ -722,6 +743,35 @@ public class LS3001Tests
                 }
 
                 return null;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ThresholdCheck_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Collections.Concurrent;
+        using Lockstep;
+
+        class C
+        {
+            private const int MaxBacklog = 1000;
+            private readonly BlockingQueue<int> _queue = new();
+            private readonly ConcurrentQueue<string> _log = new();
+
+            int Next()
+            {
+                if (_queue.Count > 5)
+                {
+                    return _queue.GetNoWait();
+                }
+
+                while (_log.Count > MaxBacklog)
+                {
+                    _log.TryDequeue(out var dropped);
+                    System.Console.WriteLine("dropped " + dropped);
+                }
+
+                return 0;
             }
         }
         """);

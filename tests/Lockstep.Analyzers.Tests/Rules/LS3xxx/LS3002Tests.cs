@@ -584,6 +584,65 @@ public class LS3002Tests
         """);
 
     [Fact]
+    public Task FieldFilledBeforeStartingWorkerMethods_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Collections.Concurrent;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class Copier
+        {
+            private readonly ConcurrentQueue<string> _files = new();
+
+            public Task CopyAll(string[] files)
+            {
+                foreach (var file in files)
+                {
+                    _files.Enqueue(file);
+                }
+
+                return Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(Worker)));
+            }
+
+            private void Worker()
+            {
+                while (!_files.IsEmpty)
+                {
+                    if (_files.TryDequeue(out var file))
+                    {
+                        System.Console.WriteLine(file);
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ConsumeRemainingWithoutToken_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Collections.Concurrent;
+
+        class Batcher
+        {
+            private readonly ConcurrentQueue<int> _pending = new();
+
+            public void Add(int value) => _pending.Enqueue(value);
+
+            public int ConsumeRemaining()
+            {
+                var sum = 0;
+                while (!_pending.IsEmpty)
+                {
+                    if (_pending.TryDequeue(out var value))
+                    {
+                        sum += value;
+                    }
+                }
+
+                return sum;
+            }
+        }
+        """);
+
+    [Fact]
     public Task DrainAfterProducerJoined_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
         using System.Threading;
         using Lockstep;

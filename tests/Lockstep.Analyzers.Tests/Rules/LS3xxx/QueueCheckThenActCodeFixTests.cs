@@ -361,18 +361,19 @@ public class QueueCheckThenActCodeFixTests
         """);
 
     [Fact]
-    public Task ThresholdCheck_NoFixOffered() => Verify.VerifyCodeFixAsync("""
+    public Task GetWithCancellationToken_NoFixOffered() => Verify.VerifyCodeFixAsync("""
+        using System.Threading;
         using Lockstep;
 
         class C
         {
             private readonly BlockingQueue<int> _queue = new();
 
-            int Next()
+            int Next(CancellationToken token)
             {
-                if ({|LS3001:_queue.Count > 5|})
+                if ({|LS3001:_queue.Count > 0|})
                 {
-                    var item = _queue.GetNoWait();
+                    var item = _queue.Get(token);
                     return item;
                 }
 
@@ -380,17 +381,18 @@ public class QueueCheckThenActCodeFixTests
             }
         }
         """, """
+        using System.Threading;
         using Lockstep;
 
         class C
         {
             private readonly BlockingQueue<int> _queue = new();
 
-            int Next()
+            int Next(CancellationToken token)
             {
-                if ({|LS3001:_queue.Count > 5|})
+                if ({|LS3001:_queue.Count > 0|})
                 {
-                    var item = _queue.GetNoWait();
+                    var item = _queue.Get(token);
                     return item;
                 }
 
