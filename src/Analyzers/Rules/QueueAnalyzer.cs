@@ -818,6 +818,8 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
         {
             var key = candidate.Key;
             if (key.Receiver is not null || key.IsThis || key.Symbol is not (IFieldSymbol or IPropertySymbol) || key.Symbol.DeclaredAccessibility != Accessibility.Private
+                || key.Symbol.ContainingType is not { DeclaringSyntaxReferences.Length: > 0 } owner
+                || !IsWithin(_context.OwningSymbol.ContainingType, owner)
                 || Guard(candidate.Probe.Operation.Syntax) is not { } guard
                 || !guard.Scope.Span.Contains(candidate.Act.Invocation.Syntax.Span))
             {
@@ -825,7 +827,7 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
             }
 
             var name = key.Symbol.Name;
-            foreach (var reference in key.Symbol.ContainingType.DeclaringSyntaxReferences)
+            foreach (var reference in owner.DeclaringSyntaxReferences)
             {
                 foreach (var identifier in reference.GetSyntax(CancellationToken).DescendantNodes().OfType<IdentifierNameSyntax>())
                 {
@@ -842,6 +844,20 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
             }
 
             return true;
+        }
+
+        /// <summary>The type is <paramref name="owner"/> or nested in it: where a private member of it can be used.</summary>
+        private static bool IsWithin(INamedTypeSymbol? type, INamedTypeSymbol owner)
+        {
+            for (var current = type; current is not null; current = current.ContainingType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, owner.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static (string Name, SyntaxNode Scope)? Guard(SyntaxNode node)
@@ -1228,7 +1244,7 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
                 return false;
             }
 
-            if (key.Symbol.DeclaredAccessibility != Accessibility.Private)
+            if (key.Symbol.DeclaredAccessibility != Accessibility.Private || key.Symbol.ContainingType is not { DeclaringSyntaxReferences.Length: > 0 })
             {
                 return true;
             }

@@ -598,6 +598,62 @@ public class LS3001Tests
         """);
 
     [Fact]
+    public Task SingleConsumerUnderOneLockstepLock_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Collections.Concurrent;
+
+        class C
+        {
+            private readonly Lockstep.Lock _gate = new();
+            private readonly ConcurrentStack<int> _undo = new();
+
+            public void Push(int value)
+            {
+                using (_gate.Acquire())
+                {
+                    _undo.Push(value);
+                }
+            }
+
+            public int Pop()
+            {
+                using var scope = _gate.Acquire();
+                if (!_undo.IsEmpty)
+                {
+                    _undo.TryPop(out var value);
+                    return value;
+                }
+
+                return -1;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task LockedButQueueIsPublic_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Collections.Concurrent;
+
+        class C
+        {
+            private readonly object _gate = new();
+            public readonly ConcurrentQueue<int> Items = new();
+
+            public int Next()
+            {
+                lock (_gate)
+                {
+                    if ([|Items.Count > 0|])
+                    {
+                        Items.TryDequeue(out var value);
+                        return value;
+                    }
+
+                    return -1;
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task FullCheckBeforeGet_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
         using Lockstep;
 
