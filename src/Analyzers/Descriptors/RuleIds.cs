@@ -15,4 +15,8 @@ public static class RuleIds
     public const string NonReentrantLockReacquired = "LS2002";
     public const string BlockingCallUnderLock = "LS2003";
     public const string ConditionWaitOutsideLoop = "LS2004";
+
+    public const string QueueCheckThenAct = "LS3001";
+    public const string ConsumerStopsWhenEmpty = "LS3002";
+    public const string JoinableQueueItemNotDone = "LS3003";
 }
