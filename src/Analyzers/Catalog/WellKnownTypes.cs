@@ -40,6 +40,12 @@ internal sealed class WellKnownTypes
         ChannelReader = Get("System.Threading.Channels.ChannelReader`1");
         Interlocked = Get("System.Threading.Interlocked");
         IDisposable = Get("System.IDisposable");
+        Parallel = Get("System.Threading.Tasks.Parallel");
+        ParallelOptions = Get("System.Threading.Tasks.ParallelOptions");
+        ThreadPool = Get("System.Threading.ThreadPool");
+        TaskFactory = Get("System.Threading.Tasks.TaskFactory");
+        TaskFactoryOfT = Get("System.Threading.Tasks.TaskFactory`1");
+        ThreadStaticAttribute = Get("System.ThreadStaticAttribute");
 
         LockstepLock = Get("Lockstep.Lock");
         LockstepRLock = Get("Lockstep.RLock");
@@ -81,6 +87,12 @@ internal sealed class WellKnownTypes
     public INamedTypeSymbol? ChannelReader { get; }
     public INamedTypeSymbol? Interlocked { get; }
     public INamedTypeSymbol? IDisposable { get; }
+    public INamedTypeSymbol? Parallel { get; }
+    public INamedTypeSymbol? ParallelOptions { get; }
+    public INamedTypeSymbol? ThreadPool { get; }
+    public INamedTypeSymbol? TaskFactory { get; }
+    public INamedTypeSymbol? TaskFactoryOfT { get; }
+    public INamedTypeSymbol? ThreadStaticAttribute { get; }
 
     public INamedTypeSymbol? LockstepLock { get; }
     public INamedTypeSymbol? LockstepRLock { get; }

@@ -15,4 +15,7 @@ public static class RuleIds
     public const string NonReentrantLockReacquired = "LS2002";
     public const string BlockingCallUnderLock = "LS2003";
     public const string ConditionWaitOutsideLoop = "LS2004";
+
+    public const string UnsynchronizedReadModifyWrite = "LS5001";
+    public const string GuardedFieldAccessedWithoutLock = "LS5002";
 }
