@@ -177,8 +177,14 @@ internal sealed class BlockConcurrency
         SyntaxNode child = source.Start;
         for (var node = source.Start.Parent; node is not null; child = node, node = node.Parent)
         {
-            if (node.SyntaxTree == declaration.SyntaxTree && node.Span.Contains(declaration.Span) && node != declaration)
+            if (node.SyntaxTree == declaration.SyntaxTree && node.Span.Contains(declaration.Span))
             {
+                // A for loop's own variable is one variable for every pass (a foreach variable is new each pass).
+                if (node is ForStatementSyntax loop && !source.Source.WaitedAtOnce && IsRepeatedPart(loop, child) && !child.Span.Contains(declaration.Span))
+                {
+                    multiplier = Several;
+                }
+
                 break;
             }
 
