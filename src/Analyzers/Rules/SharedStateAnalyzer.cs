@@ -726,6 +726,12 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
             if (deferrable && required.Receiver is null)
             {
                 // A private or internal helper: fine if every call of it holds the lock; decided when every call is known.
+                // Some of its calls may hold the lock already, so the fix may only take it again when it is reentrant.
+                if (!IsReentrant(properties))
+                {
+                    properties = properties.Remove(LockMemberProperty);
+                }
+
                 state.Helpers.AddDeferred(new DeferredGuardedAccess(ownerMethod!, required, access.IsWrite, access.Reference.Syntax.GetLocation(), memberDisplay, lockDisplay, properties));
                 continue;
             }
@@ -738,6 +744,10 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
                 lockDisplay));
         }
     }
+
+    private static bool IsReentrant(ImmutableDictionary<string, string?> properties)
+        => properties.TryGetValue(LockFamilyProperty, out var family)
+           && family is nameof(LockFamily.Monitor) or nameof(LockFamily.SystemLock) or nameof(LockFamily.LockstepRLock) or nameof(LockFamily.Mutex);
 
     /// <summary>
     /// Where the guard does not apply: constructors and finalizers (the object is not shared yet, or
