@@ -59,6 +59,7 @@ internal sealed class WellKnownTypes
         LockstepChildProcess = Get("Lockstep.ChildProcess");
         LockstepIChild = Get("Lockstep.IChild");
         LockstepWorkerPool = Get("Lockstep.WorkerPool");
+        LockstepGuardedByAttribute = Get("Lockstep.GuardedByAttribute");
     }
 
     public static WellKnownTypes Create(Compilation compilation) => new(compilation);
@@ -106,4 +107,7 @@ internal sealed class WellKnownTypes
     public INamedTypeSymbol? LockstepChildProcess { get; }
     public INamedTypeSymbol? LockstepIChild { get; }
     public INamedTypeSymbol? LockstepWorkerPool { get; }
+
+    /// <summary>The runtime's or a pasted source copy's <c>[GuardedBy]</c>; null when neither exists (LS5002 has nothing to check).</summary>
+    public INamedTypeSymbol? LockstepGuardedByAttribute { get; }
 }

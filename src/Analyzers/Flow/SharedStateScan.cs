@@ -163,7 +163,7 @@ internal sealed class SharedStateScan
     private HashSet<ILocalSymbol> ReassignedLocals { get; } = new(SymbolEqualityComparer.Default);
 
     /// <summary>Walks the block; null when it does not bind (no guesses on broken code).</summary>
-    public static SharedStateScan? Run(OperationBlockAnalysisContextView context, PrimitiveCatalog catalog, ConcurrencyEntries entries, GuardedMembers guards)
+    public static SharedStateScan? Run(OperationBlockAnalysisContextView context, PrimitiveCatalog catalog, ConcurrencyEntries entries, GuardedMembers? guards)
     {
         var scan = new SharedStateScan(context.Owner, context.Compilation, context.CancellationToken);
         var found = new List<ConcurrencyEntry>();
@@ -194,7 +194,7 @@ internal sealed class SharedStateScan
         return scan;
     }
 
-    private void Visit(IOperation operation, PrimitiveCatalog catalog, ConcurrencyEntries entries, GuardedMembers guards, List<ConcurrencyEntry> found)
+    private void Visit(IOperation operation, PrimitiveCatalog catalog, ConcurrencyEntries entries, GuardedMembers? guards, List<ConcurrencyEntry> found)
     {
         switch (operation)
         {
@@ -277,7 +277,7 @@ internal sealed class SharedStateScan
                 if (field.Field is { IsConst: false } && !IsInNameOf(field))
                 {
                     FieldReferences.Add((field, FunctionOf(field)));
-                    if (guards.GuardOf(field.Field) is { } fieldGuard)
+                    if (guards?.GuardOf(field.Field) is { } fieldGuard)
                     {
                         GuardedAccesses.Add(new GuardedAccess(field, field.Field, fieldGuard, FunctionOf(field), IsWritten(field)));
                     }
@@ -286,7 +286,7 @@ internal sealed class SharedStateScan
                 return;
 
             case IPropertyReferenceOperation property:
-                if (guards.GuardOf(property.Property) is { } propertyGuard && !IsInNameOf(property))
+                if (guards?.GuardOf(property.Property) is { } propertyGuard && !IsInNameOf(property))
                 {
                     GuardedAccesses.Add(new GuardedAccess(property, property.Property, propertyGuard, FunctionOf(property), IsWritten(property)));
                 }
@@ -389,14 +389,31 @@ internal sealed class SharedStateScan
             return false;
         }
 
-        foreach (var node in value.DescendantsAndSelf())
+        // _cache = _cache ?? Load() is a lazy initialization (a race of another kind, often benign), not a lost update.
+        if (Strip(value) is ICoalesceOperation coalesce && SameLocation(Strip(coalesce.Value)!, target))
         {
-            if (node is IAnonymousFunctionOperation)
-            {
-                continue;
-            }
+            return false;
+        }
 
-            if (SameLocation(node, target))
+        return Mentions(value, target, depth: 0);
+    }
+
+    /// <summary>The operation reads <paramref name="target"/> itself (not inside a lambda, which runs some other time).</summary>
+    private static bool Mentions(IOperation operation, IOperation target, int depth)
+    {
+        if (depth > 64 || operation is IAnonymousFunctionOperation)
+        {
+            return false;
+        }
+
+        if (SameLocation(operation, target))
+        {
+            return true;
+        }
+
+        foreach (var child in operation.ChildOperations)
+        {
+            if (Mentions(child, target, depth + 1))
             {
                 return true;
             }

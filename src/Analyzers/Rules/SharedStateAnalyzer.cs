@@ -97,6 +97,9 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         public PrimitiveCatalog Catalog { get; }
         public ConcurrencyEntries Entries { get; }
         public GuardedMembers Guards { get; } = new();
+
+        /// <summary>A <c>[GuardedBy]</c> type exists (the runtime's or a source copy): LS5002 has something to check.</summary>
+        public bool HasGuardedBy => Catalog.Types.LockstepGuardedByAttribute is not null;
         public ConcurrencyGraph Graph { get; } = new();
         public GuardedHelperCalls Helpers { get; } = new();
     }
@@ -107,7 +110,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
     {
         var owner = context.OwningSymbol;
         var view = new OperationBlockAnalysisContextView(owner, context.OperationBlocks, state.Compilation, context.CancellationToken);
-        var scan = SharedStateScan.Run(view, state.Catalog, state.Entries, state.Guards);
+        var scan = SharedStateScan.Run(view, state.Catalog, state.Entries, state.HasGuardedBy ? state.Guards : null);
         if (scan is null)
         {
             return;
@@ -126,13 +129,20 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
             held = new HeldLookup(state.Guards, context.CancellationToken, observer);
         }
 
-        GatherConcurrency(context, scan, held, state);
-        if (scan.GuardedAccesses.Count > 0)
+        if (!state.Entries.IsEmpty)
         {
-            CheckGuardedAccesses(context, scan, held, state);
+            GatherConcurrency(context, scan, held, state);
         }
 
-        RecordHelperCalls(scan, held, state);
+        if (state.HasGuardedBy)
+        {
+            if (scan.GuardedAccesses.Count > 0)
+            {
+                CheckGuardedAccesses(context, scan, held, state);
+            }
+
+            RecordHelperCalls(scan, held, state);
+        }
     }
 
     /// <summary>Held locks at a syntax node, or "unknown" when the engine ran and did not see it (unreachable, or gave up).</summary>
@@ -952,13 +962,17 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
             }
 
             var observation = held.At(call.Syntax);
+            var receiver = CallReceiverSymbol(invocation.Instance, out var onThis);
+
+            // A call on the object under construction (or being torn down) needs no lock, like the constructor itself.
+            var exempt = onThis && caller == scan.Top && IsExempt(scan.Owner);
             state.Helpers.AddCall(new HelperCall(
                 target.OriginalDefinition,
                 caller == scan.Top ? scan.Owner as IMethodSymbol : null,
-                CallReceiverSymbol(invocation.Instance, out var onThis),
+                receiver,
                 onThis || target.IsStatic,
                 observation?.Must ?? ImmutableHashSet<LockKey>.Empty,
-                unknown: held.FlowRan && observation is null,
+                unknown: exempt || (held.FlowRan && observation is null),
                 asDelegate: false,
                 Display(scan.Owner)));
         }

@@ -900,6 +900,28 @@ public class LS5001Tests
         """);
 
     [Fact]
+    public Task LazyInitializationAndLambdaReads_DoNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class Program
+        {
+            static string? _name;
+            static Func<int>? _next;
+            static int _seed;
+
+            static void Main()
+            {
+                Parallel.For(0, 10, i =>
+                {
+                    _name = _name ?? "default";
+                    _next = () => _seed + 1;
+                });
+            }
+        }
+        """);
+
+    [Fact]
     public Task BrokenCode_DoesNotReport() => Verify.VerifyNoDiagnosticOnBrokenCodeAsync("""
         using System.Threading.Tasks;
 

@@ -668,6 +668,31 @@ public class LS5002Tests
         """);
 
     [Fact]
+    public Task HelperCalledFromConstructorAndUnderLock_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using Lockstep;
+
+        public class Grid
+        {
+            private readonly object _gate = new();
+
+            [GuardedBy(nameof(_gate))]
+            private int[] _cells = new int[0];
+
+            public Grid(int size) => Resize(size);
+
+            public void Grow()
+            {
+                lock (_gate)
+                {
+                    Resize(_cells.Length * 2);
+                }
+            }
+
+            private void Resize(int size) => _cells = new int[size];
+        }
+        """);
+
+    [Fact]
     public Task ReaderWriterModes_DoNotReport() => Verify.VerifyAnalyzerAsync("""
         using System.Threading;
         using Lockstep;
