@@ -16,10 +16,12 @@ namespace Lockstep;
 /// <c>Kill</c> ↔ <see cref="Kill"/>), which it wraps.</para>
 /// <para>Exit codes are as .NET reports them: on Unix a child ended by a signal reports 128 + the signal number
 /// (143 after <see cref="Terminate"/>, 137 after <see cref="Kill"/>), where Python would report the negative signal.</para>
-/// <para>Daemon children are terminated when the parent exits normally, on SIGTERM/Ctrl+C shutdown, or on an
-/// unhandled exception (through <see cref="AppDomain.ProcessExit"/> and <see cref="AppDomain.UnhandledException"/>):
-/// SIGTERM first, then SIGKILL after a short grace period. A parent that is itself SIGKILLed cannot run any code, so
-/// its daemon children survive it; that is an operating-system limit. A non-daemon child outlives its parent.</para>
+/// <para>Daemon children are terminated when the parent exits normally (<see cref="AppDomain.ProcessExit"/>), dies of an
+/// unhandled exception (<see cref="AppDomain.UnhandledException"/>), or receives SIGTERM, SIGHUP or SIGQUIT
+/// (a <see cref="PosixSignalRegistration"/> that does not cancel the signal, so the parent's own handling proceeds):
+/// SIGTERM first, then SIGKILL for those still alive after half a second. Ctrl+C in a terminal already reaches the whole
+/// process group. A parent that is SIGKILLed runs no code at all, so its daemon children survive it: an operating-system
+/// limit that Python shares. A non-daemon child outlives its parent, as operating-system processes do.</para>
 /// </remarks>
 public sealed class ChildProcess : IChild
 {
@@ -27,6 +29,7 @@ public sealed class ChildProcess : IChild
     private static readonly TimeSpan DaemonGrace = TimeSpan.FromMilliseconds(500);
     private static readonly SyncLock s_daemonsLock = new();
     private static readonly HashSet<ChildProcess> s_daemons = [];
+    private static readonly List<PosixSignalRegistration> s_signalHooks = []; // kept alive: a collected registration unregisters
     private static bool s_exitHooked;
 
     private readonly SyncLock _gate = new();
@@ -149,6 +152,8 @@ public sealed class ChildProcess : IChild
             if (_daemon)
             {
                 HookParentExit();
+                process.EnableRaisingEvents = true;
+                process.Exited += (_, _) => Forget(); // a daemon that ends on its own leaves the registry
             }
 
             try
@@ -302,6 +307,21 @@ public sealed class ChildProcess : IChild
         }
 
         AppDomain.CurrentDomain.ProcessExit += (_, _) => StopDaemons();
+
+        // A plain .NET console app ends on SIGTERM/SIGHUP/SIGQUIT without raising ProcessExit. The handler does
+        // not cancel the signal: the default action (or a host's graceful shutdown) proceeds after it.
+        foreach (var signal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT })
+        {
+            try
+            {
+                s_signalHooks.Add(PosixSignalRegistration.Create(signal, static _ => StopDaemons()));
+            }
+            catch (PlatformNotSupportedException)
+            {
+                // no such signal here; ProcessExit still covers a normal exit
+            }
+        }
+
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
         {
             if (e.IsTerminating)
