@@ -1051,7 +1051,8 @@ internal sealed class LockFlowAnalysis
     /// <summary>Sends an exception's path to the handlers that see it: catch blocks, finally blocks, or out of the body.</summary>
     private void RouteException(ControlFlowRegion? from, PathState path, SortedSet<int>? worklist)
     {
-        for (var region = from; region is not null; region = region.EnclosingRegion)
+        // A lambda's or local function's root region encloses into its parent's regions: stop at this graph's root.
+        for (var region = from; region is not null; region = ReferenceEquals(region, _cfg.Root) ? null : region.EnclosingRegion)
         {
             if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is not { } parent)
             {

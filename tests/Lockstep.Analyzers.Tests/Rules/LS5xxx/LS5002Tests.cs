@@ -432,6 +432,53 @@ public class LS5002Tests
         """,
         Verify.Diagnostic(Descriptors.LS5002_GuardedFieldWrittenWithoutLock).WithLocation(0).WithArguments("_value", "_gate"));
 
+    [Fact]
+    public Task InLambdaWithTryFinallyInsideMethodWithTryFinally_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.IO;
+        using Lockstep;
+
+        public class Copier
+        {
+            private readonly Lock _gate = new();
+
+            [GuardedBy(nameof(_gate))]
+            private int _errors;
+
+            public void Run()
+            {
+                try
+                {
+                    var worker = new Worker(() =>
+                    {
+                        try
+                        {
+                            File.Copy("a", "b");
+                        }
+                        catch (IOException)
+                        {
+                            using (_gate.Acquire())
+                            {
+                                _errors++;
+                            }
+                        }
+                        finally
+                        {
+                            Console.WriteLine({|#0:_errors|});
+                        }
+                    });
+                    worker.Start();
+                    worker.Join();
+                }
+                finally
+                {
+                    Console.WriteLine("done");
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic(Descriptors.LS5002_GuardedFieldReadWithoutLock).WithLocation(0).WithArguments("_errors", "_gate"));
+
     // ------------------------------------------------------------------ true negatives
 
     [Fact]
