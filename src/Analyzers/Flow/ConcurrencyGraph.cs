@@ -423,7 +423,9 @@ internal sealed class ConcurrencyGraph
                 continue;
             }
 
-            IReadOnlyList<ConcurrencySource>? racing = null;
+            // Every object the site may update without a lock that several threads update: the message names all their starts
+            // (a union, so the report does not depend on the order the compilation was analyzed in).
+            HashSet<ConcurrencySource>? racing = null;
             foreach (var source in sources)
             {
                 foreach (var pair in reachUnlocked[source])
@@ -436,19 +438,14 @@ internal sealed class ConcurrencyGraph
                         continue;
                     }
 
-                    racing = perSource.Keys.ToList();
-                    break;
-                }
-
-                if (racing is not null)
-                {
-                    break;
+                    racing ??= new HashSet<ConcurrencySource>();
+                    racing.UnionWith(perSource.Keys);
                 }
             }
 
             if (racing is not null)
             {
-                reports.Add((site, racing));
+                reports.Add((site, racing.ToList()));
             }
         }
 

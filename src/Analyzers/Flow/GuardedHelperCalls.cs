@@ -7,8 +7,9 @@ namespace Lockstep.Analyzers.Flow;
 /// <summary>A call of a private or internal method, with the locks its caller holds there.</summary>
 internal sealed class HelperCall
 {
-    public HelperCall(IMethodSymbol callee, IMethodSymbol? callerMethod, ISymbol? receiver, bool onThis, ImmutableHashSet<LockKey> held, bool unknown, bool asDelegate, string callerDisplay)
+    public HelperCall(IMethodSymbol callee, IMethodSymbol? callerMethod, ISymbol? receiver, bool onThis, ImmutableHashSet<LockKey> held, bool unknown, bool asDelegate, string callerDisplay, Location location)
     {
+        Location = location;
         Callee = callee;
         CallerMethod = callerMethod;
         Receiver = receiver;
@@ -40,6 +41,9 @@ internal sealed class HelperCall
     public bool AsDelegate { get; }
 
     public string CallerDisplay { get; }
+
+    /// <summary>Where the call is: calls are examined in source order, so the message names the same one on every run.</summary>
+    public Location Location { get; }
 }
 
 /// <summary>An access in a helper that did not hold the lock itself; reported unless every call of the helper holds it.</summary>
@@ -92,7 +96,7 @@ internal sealed class GuardedHelperCalls
         }
 
         var callsByCallee = new Dictionary<IMethodSymbol, List<HelperCall>>(SymbolEqualityComparer.Default);
-        foreach (var call in _calls)
+        foreach (var call in _calls.OrderBy(c => c.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(c => c.Location.SourceSpan.Start))
         {
             if (!callsByCallee.TryGetValue(call.Callee, out var list))
             {

@@ -120,13 +120,19 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         var held = new HeldLookup(state.Guards, context.CancellationToken);
         if (scan.SawLock || scan.GuardedAccesses.Count > 0)
         {
-            var observer = new SharedStateObserver(scan.WantedSyntax());
+            var wanted = scan.WantedSyntax();
+            var observer = new SharedStateObserver(wanted);
+            var unknown = new HashSet<SyntaxNode>();
             foreach (var body in FlowBodies.Collect(context))
             {
-                LockFlowAnalysis.Analyze(body.Graph, state.Catalog, observer, context.CancellationToken);
+                if (LockFlowAnalysis.Analyze(body.Graph, state.Catalog, observer, context.CancellationToken) is null)
+                {
+                    // The engine gave up on this body: what is held there is unknown, and nothing in it is reported.
+                    MarkUnknown(body.Graph, wanted, unknown);
+                }
             }
 
-            held = new HeldLookup(state.Guards, context.CancellationToken, observer);
+            held = new HeldLookup(state.Guards, context.CancellationToken, observer, unknown);
         }
 
         if (!state.Entries.IsEmpty)
@@ -145,23 +151,59 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>Held locks at a syntax node, or "unknown" when the engine ran and did not see it (unreachable, or gave up).</summary>
+    private static void MarkUnknown(Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph, HashSet<SyntaxNode> wanted, HashSet<SyntaxNode> unknown)
+    {
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var operation in block.Operations.Concat(block.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { block.BranchValue }))
+            {
+                foreach (var node in operation.DescendantsAndSelf())
+                {
+                    if (wanted.Contains(node.Syntax))
+                    {
+                        unknown.Add(node.Syntax);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Held locks at a syntax node. The engine reports a node only where some path holds a lock (older
+    /// engines: wherever it is reachable), so a node it did not report holds nothing, unless its body
+    /// was given up on: then what is held there is unknown, and the rules report nothing there.
+    /// </summary>
     private sealed class HeldLookup
     {
+        private static readonly HeldObservation Nothing = new(ImmutableHashSet<LockKey>.Empty, ImmutableHashSet<LockKey>.Empty);
+
         private readonly GuardedMembers _guards;
         private readonly CancellationToken _cancellationToken;
         private readonly SharedStateObserver? _observer;
+        private readonly HashSet<SyntaxNode>? _unknown;
 
-        public HeldLookup(GuardedMembers guards, CancellationToken cancellationToken, SharedStateObserver? observer = null)
+        public HeldLookup(GuardedMembers guards, CancellationToken cancellationToken, SharedStateObserver? observer = null, HashSet<SyntaxNode>? unknown = null)
         {
             _guards = guards;
             _cancellationToken = cancellationToken;
             _observer = observer;
+            _unknown = unknown;
         }
 
         public bool FlowRan => _observer is not null;
 
-        public HeldObservation? At(SyntaxNode syntax) => _observer is not null && _observer.Observations.TryGetValue(syntax, out var observation) ? observation : null;
+        /// <summary>What is held at the node; null when it is unknown (the engine gave up on its body).</summary>
+        public HeldObservation? At(SyntaxNode syntax)
+        {
+            if (_observer is not null && _observer.Observations.TryGetValue(syntax, out var observation))
+            {
+                return observation;
+            }
+
+            return IsUnknown(syntax) ? null : Nothing;
+        }
+
+        public bool IsUnknown(SyntaxNode syntax) => _unknown is not null && _unknown.Contains(syntax);
 
         public LockFamily? FamilyOf(LockKey key) => _observer is not null && _observer.Families.TryGetValue(key, out var family) ? family : null;
 
@@ -886,7 +928,8 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
 
         foreach (var (syntax, where) in uses)
         {
-            var covered = held.At(syntax) is { } observation && Holds(observation.Must, required, write);
+            // Unknown (the engine gave up on the enclosing body) counts as held: no report on a guess.
+            var covered = held.At(syntax) is not { } observation || Holds(observation.Must, required, write);
             if (!covered && !CoveredWhereCreated(where, required, write, scan, held, depth + 1))
             {
                 return false;
@@ -972,16 +1015,17 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
                 receiver,
                 onThis || target.IsStatic,
                 observation?.Must ?? ImmutableHashSet<LockKey>.Empty,
-                unknown: exempt || (held.FlowRan && observation is null),
+                unknown: exempt || observation is null,
                 asDelegate: false,
-                Display(scan.Owner)));
+                Display(scan.Owner),
+                call.Syntax.GetLocation()));
         }
 
         foreach (var (creation, _) in scan.DelegateUses)
         {
             if (SharedStateScan.Strip(creation.Target) is IMethodReferenceOperation { Method: { } method } && IsHelper(method))
             {
-                state.Helpers.AddCall(new HelperCall(method.OriginalDefinition, null, null, onThis: false, ImmutableHashSet<LockKey>.Empty, unknown: false, asDelegate: true, Display(scan.Owner)));
+                state.Helpers.AddCall(new HelperCall(method.OriginalDefinition, null, null, onThis: false, ImmutableHashSet<LockKey>.Empty, unknown: false, asDelegate: true, Display(scan.Owner), creation.Syntax.GetLocation()));
             }
         }
     }
