@@ -344,7 +344,8 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
             var (verb, advice, properties) = Describe(update, target, state);
             switch (target)
             {
-                case IFieldReferenceOperation field when IsSharedField(field.Field, state):
+                // A [GuardedBy] field is LS5002's: it names the lock, and one mistake gets one report.
+                case IFieldReferenceOperation field when IsSharedField(field.Field, state) && !(state.HasGuardedBy && state.Guards.GuardOf(field.Field) is not null):
                     Receiver receiver;
                     if (field.Field.IsStatic)
                     {

@@ -922,6 +922,22 @@ public class LS5001Tests
         """);
 
     [Fact]
+    public Task GuardedFieldIsLeftToLS5002_ReportsOnlyThat() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading.Tasks;
+        using Lockstep;
+
+        class Program
+        {
+            private static readonly object Gate = new();
+
+            [GuardedBy(nameof(Gate))]
+            private static int s_count;
+
+            static void Main() => Parallel.For(0, 100, i => { {|LS5002:s_count|}++; });
+        }
+        """);
+
+    [Fact]
     public Task BrokenCode_DoesNotReport() => Verify.VerifyNoDiagnosticOnBrokenCodeAsync("""
         using System.Threading.Tasks;
 
