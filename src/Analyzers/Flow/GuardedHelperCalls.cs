@@ -196,6 +196,7 @@ internal sealed class GuardedHelperCalls
 
     private static bool IsHelper(IMethodSymbol method)
         => method.MethodKind == MethodKind.Ordinary
+           && method.Name is not ("Main" or "<Main>$")
            && method.DeclaredAccessibility is Accessibility.Private or Accessibility.Internal or Accessibility.ProtectedAndInternal
            && method.ExplicitInterfaceImplementations.IsEmpty
            && !method.IsOverride && !method.IsVirtual && !method.IsAbstract;

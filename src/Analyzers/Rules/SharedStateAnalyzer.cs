@@ -509,6 +509,11 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
                     function.IsEntryTarget = true;
                     return (function.Id, function.HasThis ? Receiver.This : Receiver.None);
                 case IMethodReferenceOperation reference when IsInSource(reference.Method, state.Compilation) && FunctionId.ForMethod(reference.Method, cancellationToken) is { } method:
+                    if (method.Value is SyntaxNode localFunction && scan.FunctionAt(localFunction) is { } started)
+                    {
+                        started.IsEntryTarget = true;
+                    }
+
                     var receiver = reference.Method.MethodKind == MethodKind.LocalFunction ? (enclosing.HasThis ? Receiver.This : Receiver.None)
                         : reference.Method.IsStatic ? Receiver.None
                         : ReceiverOf(reference.Instance, enclosing, shareOwnVariables: true, cancellationToken);
@@ -762,7 +767,10 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (Holds(observation.Must, required, access.IsWrite) || CoveredWhereCreated(access.Function, required, access.IsWrite, scan, held, depth: 0))
+            // A thread body (or code nested in one) runs without its creator's locks, and without its creator's callers'.
+            var onAnotherThread = RunsOnAnotherThread(access.Function);
+            if (Holds(observation.Must, required, access.IsWrite)
+                || (!onAnotherThread && CoveredWhereCreated(access.Function, required, access.IsWrite, scan, held, depth: 0)))
             {
                 continue;
             }
@@ -776,7 +784,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
             var lockDisplay = LockDisplay(required, access.Guard);
             var memberDisplay = MemberDisplay(access.Reference);
             var properties = GuardProperties(access, required, state);
-            if (deferrable && required.Receiver is null)
+            if (deferrable && !onAnotherThread && required.Receiver is null)
             {
                 // A private or internal helper: fine if every call of it holds the lock; decided when every call is known.
                 // Some of its calls may hold the lock already, so the fix may only take it again when it is reentrant.
@@ -796,6 +804,20 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
                 memberDisplay,
                 lockDisplay));
         }
+    }
+
+    /// <summary>The function, or one it is nested in, is handed to an API that runs it on another thread.</summary>
+    private static bool RunsOnAnotherThread(BlockFunction function)
+    {
+        for (var current = function; current is not null; current = current.Parent)
+        {
+            if (current.IsEntryTarget)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsReentrant(ImmutableDictionary<string, string?> properties)
@@ -822,6 +844,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
     /// <summary>A method callers inside the compilation only can reach: whether it needs the lock itself is decided by its calls.</summary>
     private static bool IsHelper(IMethodSymbol method)
         => method.MethodKind == MethodKind.Ordinary
+           && method.Name is not ("Main" or "<Main>$")
            && method.DeclaredAccessibility is Accessibility.Private or Accessibility.Internal or Accessibility.ProtectedAndInternal
            && method.ExplicitInterfaceImplementations.IsEmpty
            && !method.IsOverride && !method.IsVirtual && !method.IsAbstract;

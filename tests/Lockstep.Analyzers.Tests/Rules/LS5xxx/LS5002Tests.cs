@@ -479,6 +479,31 @@ public class LS5002Tests
         """,
         Verify.Diagnostic(Descriptors.LS5002_GuardedFieldReadWithoutLock).WithLocation(0).WithArguments("_errors", "_gate"));
 
+    [Fact]
+    public Task ThreadBodyCreatedUnderTheLock_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading.Tasks;
+        using Lockstep;
+
+        public class Flusher
+        {
+            private readonly object _gate = new();
+
+            [GuardedBy(nameof(_gate))]
+            private int _pending;
+
+            public Task Flush()
+            {
+                lock (_gate)
+                {
+                    return StartFlush();
+                }
+            }
+
+            private Task StartFlush() => Task.Run(() => { {|#0:_pending|} = 0; });
+        }
+        """,
+        Verify.Diagnostic(Descriptors.LS5002_GuardedFieldWrittenWithoutLock).WithLocation(0).WithArguments("_pending", "_gate"));
+
     // ------------------------------------------------------------------ true negatives
 
     [Fact]
