@@ -28,8 +28,9 @@ internal readonly struct ConcurrencyEntry
     public bool RunsManyAtOnce { get; }
 
     /// <summary>
-    /// The started task is awaited or waited for right away (<c>await Task.Run(…)</c>, <c>pool.Submit(…).Result</c>):
-    /// it does not overlap the next one its starter runs.
+    /// The start returns only when its bodies are done (<c>Parallel.For</c>), or the started task is awaited or
+    /// waited for right away (<c>await Task.Run(…)</c>, <c>pool.Submit(…).Result</c>): it does not overlap the
+    /// next one its starter runs (the bodies of one start still overlap each other).
     /// </summary>
     public bool WaitedAtOnce { get; }
 }
@@ -88,11 +89,13 @@ internal sealed class ConcurrencyEntries
 
                 if (Is(type, _types.Parallel))
                 {
+                    // For, ForEach and Invoke return when every body is done: they do not overlap what their caller starts next.
                     return method.Name switch
                     {
-                        "For" or "ForEach" or "ForAsync" or "ForEachAsync" => AddDelegates(invocation, invocation.Arguments, "Parallel." + method.Name, many: !IsSequential(invocation), entries),
+                        "For" or "ForEach" => AddDelegates(invocation, invocation.Arguments, "Parallel." + method.Name, many: !IsSequential(invocation), entries, synchronous: true),
+                        "ForAsync" or "ForEachAsync" => AddDelegates(invocation, invocation.Arguments, "Parallel." + method.Name, many: !IsSequential(invocation), entries),
                         // Parallel.Invoke runs each action once, all at the same time.
-                        "Invoke" => AddDelegates(invocation, invocation.Arguments, "Parallel.Invoke", many: false, entries),
+                        "Invoke" => AddDelegates(invocation, invocation.Arguments, "Parallel.Invoke", many: false, entries, synchronous: true),
                         _ => false,
                     };
                 }
@@ -119,9 +122,9 @@ internal sealed class ConcurrencyEntries
         }
     }
 
-    private static bool AddDelegates(IOperation start, IEnumerable<IArgumentOperation> arguments, string api, bool many, List<ConcurrencyEntry> entries)
+    private static bool AddDelegates(IOperation start, IEnumerable<IArgumentOperation> arguments, string api, bool many, List<ConcurrencyEntry> entries, bool synchronous = false)
     {
-        var waited = !many && IsWaitedAtOnce(start);
+        var waited = synchronous || IsWaitedAtOnce(start);
         var added = false;
         foreach (var argument in arguments)
         {

@@ -152,8 +152,10 @@ internal sealed class ConcurrencySource
         FunctionId enclosing,
         bool enclosingIsPlainLambda,
         bool waitedAtOnce,
-        string description)
+        string description,
+        object start)
     {
+        Start = start;
         Target = target;
         Receiver = receiver;
         ThisType = thisType;
@@ -187,6 +189,9 @@ internal sealed class ConcurrencySource
 
     /// <summary>How a message names the start: <c>Parallel.For in Program.Main</c>.</summary>
     public string Description { get; }
+
+    /// <summary>The start call itself (its syntax): the bodies of one <c>Parallel.Invoke</c> run together.</summary>
+    public object Start { get; }
 
     /// <summary>
     /// For each local or parameter the threads share: how many of the threads this start makes share the
@@ -336,38 +341,29 @@ internal sealed class ConcurrencyGraph
 
             var newThreads = new Dictionary<FunctionId, int>();
             var newSharing = new Dictionary<FunctionId, int>();
-            var newSharingState = new Dictionary<State, int>();
-            foreach (var group in GroupBySequence(sources))
+            var threadsPerFunction = new Dictionary<FunctionId, Dictionary<ConcurrencySource, int>>();
+            var sharingPerState = new Dictionary<State, Dictionary<ConcurrencySource, int>>();
+            foreach (var source in sources)
             {
-                var perFunction = new Dictionary<FunctionId, int>();
-                var perState = new Dictionary<State, int>();
-                foreach (var source in group)
+                foreach (var pair in reachAll[source])
                 {
-                    foreach (var pair in reachAll[source])
+                    Add(threadsPerFunction, pair.Key.Function, source, multiplicity[source]);
+                    if (pair.Key.Key is not null)
                     {
-                        perFunction[pair.Key.Function] = Math.Max(Get(perFunction, pair.Key.Function), multiplicity[source]);
-                        if (pair.Key.Key is not null)
-                        {
-                            perState[pair.Key] = Math.Max(Get(perState, pair.Key), pair.Value);
-                        }
+                        Add(sharingPerState, pair.Key, source, pair.Value);
                     }
-                }
-
-                foreach (var pair in perFunction)
-                {
-                    newThreads[pair.Key] = Cap(Get(newThreads, pair.Key) + pair.Value);
-                }
-
-                foreach (var pair in perState)
-                {
-                    // Sharing is per object: sum per state, then the function's sharing is its best-shared object.
-                    newSharingState[pair.Key] = Cap(Get(newSharingState, pair.Key) + pair.Value);
                 }
             }
 
-            foreach (var pair in newSharingState)
+            foreach (var pair in threadsPerFunction)
             {
-                newSharing[pair.Key.Function] = Math.Max(Get(newSharing, pair.Key.Function), pair.Value);
+                newThreads[pair.Key] = GroupedSum(pair.Value);
+            }
+
+            foreach (var pair in sharingPerState)
+            {
+                // Sharing is per object: the function's sharing is its best-shared object.
+                newSharing[pair.Key.Function] = Math.Max(Get(newSharing, pair.Key.Function), GroupedSum(pair.Value));
             }
 
             if (SameCounts(threads, newThreads) && SameCounts(sharing, newSharing))
@@ -561,52 +557,44 @@ internal sealed class ConcurrencyGraph
         return visited;
     }
 
-    /// <summary>Starts that are awaited one after the other in the same function count once together.</summary>
-    private static IEnumerable<List<ConcurrencySource>> GroupBySequence(List<ConcurrencySource> sources)
+    private static void Add<TKey>(Dictionary<TKey, Dictionary<ConcurrencySource, int>> map, TKey key, ConcurrencySource source, int count)
+        where TKey : notnull
     {
-        var sequential = new Dictionary<FunctionId, List<ConcurrencySource>>();
-        foreach (var source in sources)
+        if (!map.TryGetValue(key, out var perSource))
         {
-            if (!source.WaitedAtOnce)
-            {
-                yield return new List<ConcurrencySource> { source };
-                continue;
-            }
-
-            if (!sequential.TryGetValue(source.Enclosing, out var list))
-            {
-                sequential[source.Enclosing] = list = new List<ConcurrencySource>();
-            }
-
-            list.Add(source);
+            map[key] = perSource = new Dictionary<ConcurrencySource, int>();
         }
 
-        foreach (var list in sequential.Values)
-        {
-            yield return list;
-        }
+        perSource[source] = Math.Max(perSource.TryGetValue(source, out var known) ? known : 0, count);
     }
 
-    /// <summary>The threads several sources add up to: independent starts add, starts awaited in sequence count as their largest.</summary>
+    /// <summary>
+    /// The threads several sources add up to: independent starts add; starts waited for in sequence in one
+    /// function count as the largest of them (the bodies of one such start, like <c>Parallel.Invoke(a, b)</c>, add).
+    /// </summary>
     public static int GroupedSum(Dictionary<ConcurrencySource, int> perSource)
     {
         var total = 0;
-        var sequential = new Dictionary<FunctionId, int>();
+        var sequential = new Dictionary<FunctionId, Dictionary<object, int>>();
         foreach (var pair in perSource)
         {
-            if (pair.Key.WaitedAtOnce)
-            {
-                sequential[pair.Key.Enclosing] = Math.Max(Get(sequential, pair.Key.Enclosing), pair.Value);
-            }
-            else
+            if (!pair.Key.WaitedAtOnce)
             {
                 total += pair.Value;
+                continue;
             }
+
+            if (!sequential.TryGetValue(pair.Key.Enclosing, out var starts))
+            {
+                sequential[pair.Key.Enclosing] = starts = new Dictionary<object, int>();
+            }
+
+            starts[pair.Key.Start] = (starts.TryGetValue(pair.Key.Start, out var sum) ? sum : 0) + pair.Value;
         }
 
-        foreach (var value in sequential.Values)
+        foreach (var starts in sequential.Values)
         {
-            total += value;
+            total += starts.Values.Max();
         }
 
         return Cap(total);

@@ -266,7 +266,8 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
                 enclosing.Id,
                 enclosing.IsLambda && !enclosing.IsEntryTarget,
                 entry.WaitedAtOnce,
-                description);
+                description,
+                entry.Start.Syntax);
             blockSources.Add(new BlockSource(source, entry.Start.Syntax, entry.RunsManyAtOnce, enclosing));
         }
 

@@ -807,6 +807,25 @@ public class LS5001Tests
         """);
 
     [Fact]
+    public Task SynchronousParallelCallsAfterAwaitedTasks_DoNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class Program
+        {
+            static int _step;
+
+            static void Left() => _step++;
+
+            static async Task Main()
+            {
+                await Task.Run(() => _step++);
+                Parallel.For(0, 10, new ParallelOptions { MaxDegreeOfParallelism = 1 }, i => _step++);
+                Parallel.Invoke(Left);
+            }
+        }
+        """);
+
+    [Fact]
     public Task ParallelForWithOneDegree_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
         using System.Threading.Tasks;
 
