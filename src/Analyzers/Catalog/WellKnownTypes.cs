@@ -45,6 +45,12 @@ internal sealed class WellKnownTypes
         Parallel = Get("System.Threading.Tasks.Parallel");
         Enumerable = Get("System.Linq.Enumerable");
         IDisposable = Get("System.IDisposable");
+        Parallel = Get("System.Threading.Tasks.Parallel");
+        ParallelOptions = Get("System.Threading.Tasks.ParallelOptions");
+        ThreadPool = Get("System.Threading.ThreadPool");
+        TaskFactory = Get("System.Threading.Tasks.TaskFactory");
+        TaskFactoryOfT = Get("System.Threading.Tasks.TaskFactory`1");
+        ThreadStaticAttribute = Get("System.ThreadStaticAttribute");
 
         LockstepLock = Get("Lockstep.Lock");
         LockstepRLock = Get("Lockstep.RLock");
@@ -58,6 +64,7 @@ internal sealed class WellKnownTypes
         LockstepChildProcess = Get("Lockstep.ChildProcess");
         LockstepIChild = Get("Lockstep.IChild");
         LockstepWorkerPool = Get("Lockstep.WorkerPool");
+        LockstepGuardedByAttribute = Get("Lockstep.GuardedByAttribute");
     }
 
     public static WellKnownTypes Create(Compilation compilation) => new(compilation);
@@ -91,6 +98,12 @@ internal sealed class WellKnownTypes
     public INamedTypeSymbol? Parallel { get; }
     public INamedTypeSymbol? Enumerable { get; }
     public INamedTypeSymbol? IDisposable { get; }
+    public INamedTypeSymbol? Parallel { get; }
+    public INamedTypeSymbol? ParallelOptions { get; }
+    public INamedTypeSymbol? ThreadPool { get; }
+    public INamedTypeSymbol? TaskFactory { get; }
+    public INamedTypeSymbol? TaskFactoryOfT { get; }
+    public INamedTypeSymbol? ThreadStaticAttribute { get; }
 
     public INamedTypeSymbol? LockstepLock { get; }
     public INamedTypeSymbol? LockstepRLock { get; }
@@ -104,4 +117,7 @@ internal sealed class WellKnownTypes
     public INamedTypeSymbol? LockstepChildProcess { get; }
     public INamedTypeSymbol? LockstepIChild { get; }
     public INamedTypeSymbol? LockstepWorkerPool { get; }
+
+    /// <summary>The runtime's or a pasted source copy's <c>[GuardedBy]</c>; null when neither exists (LS5002 has nothing to check).</summary>
+    public INamedTypeSymbol? LockstepGuardedByAttribute { get; }
 }

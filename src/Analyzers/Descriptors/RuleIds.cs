@@ -19,4 +19,7 @@ public static class RuleIds
     public const string QueueCheckThenAct = "LS3001";
     public const string ConsumerStopsWhenEmpty = "LS3002";
     public const string JoinableQueueItemNotDone = "LS3003";
+
+    public const string UnsynchronizedReadModifyWrite = "LS5001";
+    public const string GuardedFieldAccessedWithoutLock = "LS5002";
 }

@@ -1,0 +1,639 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using Lockstep.Analyzers.Catalog;
+using Microsoft.CodeAnalysis;
+
+namespace Lockstep.Analyzers.Flow;
+
+/// <summary>A function the concurrency graph knows: a method (by symbol) or a lambda or local function (by syntax).</summary>
+internal readonly struct FunctionId : IEquatable<FunctionId>
+{
+    private FunctionId(object value) => Value = value;
+
+    /// <summary>An <see cref="ISymbol"/> for methods and initializers, a <see cref="SyntaxNode"/> for lambdas and local functions.</summary>
+    public object Value { get; }
+
+    public bool IsNone => Value is null;
+
+    public static FunctionId ForSymbol(ISymbol symbol) => new(Normalize(symbol));
+
+    public static FunctionId ForSyntax(SyntaxNode node) => new(node);
+
+    /// <summary>The node of a called or referenced method: local functions by their declaration, methods by symbol.</summary>
+    public static FunctionId? ForMethod(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        if (method.MethodKind == MethodKind.LocalFunction)
+        {
+            var syntax = method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken);
+            return syntax is null ? null : ForSyntax(syntax);
+        }
+
+        return ForSymbol(method);
+    }
+
+    private static ISymbol Normalize(ISymbol symbol)
+    {
+        if (symbol is IMethodSymbol method)
+        {
+            method = method.ReducedFrom ?? method;
+            method = method.PartialDefinitionPart ?? method;
+            return method.OriginalDefinition;
+        }
+
+        return symbol.OriginalDefinition;
+    }
+
+    public bool Equals(FunctionId other) => Value is ISymbol a && other.Value is ISymbol b
+        ? SymbolEqualityComparer.Default.Equals(a, b)
+        : ReferenceEquals(Value, other.Value);
+
+    public override bool Equals(object? obj) => obj is FunctionId other && Equals(other);
+
+    public override int GetHashCode() => Value is ISymbol symbol
+        ? SymbolEqualityComparer.Default.GetHashCode(symbol)
+        : Value is null ? 0 : RuntimeHelpers.GetHashCode(Value);
+}
+
+/// <summary>What the object a call, a start or a field access works on is, seen from the function that makes it.</summary>
+internal enum ReceiverKind : byte
+{
+    /// <summary>No object: a static method or field.</summary>
+    None,
+    /// <summary>The function's own instance (<c>this</c>, explicit or implicit).</summary>
+    This,
+    /// <summary>An object held in an instance field of <c>this</c> (<c>_counter.Increment()</c>).</summary>
+    FieldOfThis,
+    /// <summary>An object held in a static field (<c>Stats.Shared.Add()</c>).</summary>
+    StaticField,
+    /// <summary>An object held in a local or parameter that the threads share (captured by the lambdas, or the receiver of a started method group).</summary>
+    Variable,
+    /// <summary>An object the call made or cannot name (a local of its own, a call result, a <c>new</c>): not shared as far as we know.</summary>
+    Fresh,
+}
+
+internal readonly struct Receiver
+{
+    public Receiver(ReceiverKind kind, ISymbol? symbol = null)
+    {
+        Kind = kind;
+        Symbol = symbol;
+    }
+
+    public ReceiverKind Kind { get; }
+
+    /// <summary>The field (for <see cref="ReceiverKind.FieldOfThis"/>, <see cref="ReceiverKind.StaticField"/>) or variable.</summary>
+    public ISymbol? Symbol { get; }
+
+    public static Receiver None => new(ReceiverKind.None);
+
+    public static Receiver This => new(ReceiverKind.This);
+
+    public static Receiver Fresh => new(ReceiverKind.Fresh);
+}
+
+/// <summary>
+/// The identity of one object across the compilation, as far as the graph can name it: the instance a
+/// type's threads were started on, the object in a field of such an instance, the object in a static
+/// field, the object in a shared local. Two accesses race only if they reach the same key.
+/// </summary>
+internal sealed class InstanceKey : IEquatable<InstanceKey>
+{
+    private const int MaxDepth = 3;
+
+    private InstanceKey(ReceiverKind kind, ISymbol symbol, InstanceKey? parent)
+    {
+        Kind = kind;
+        Symbol = symbol;
+        Parent = parent;
+        Depth = parent is null ? 0 : parent.Depth + 1;
+    }
+
+    public ReceiverKind Kind { get; }
+    public ISymbol Symbol { get; }
+    public InstanceKey? Parent { get; }
+    public int Depth { get; }
+
+    public static InstanceKey This(ITypeSymbol type) => new(ReceiverKind.This, type.OriginalDefinition, null);
+
+    public static InstanceKey Static(ISymbol field) => new(ReceiverKind.StaticField, field.OriginalDefinition, null);
+
+    public static InstanceKey Variable(ISymbol variable) => new(ReceiverKind.Variable, variable, null);
+
+    /// <summary>The object in <paramref name="field"/> of the object <paramref name="parent"/>; null past a few levels (not followed).</summary>
+    public static InstanceKey? Field(ISymbol field, InstanceKey parent)
+        => parent.Depth + 1 > MaxDepth ? null : new InstanceKey(ReceiverKind.FieldOfThis, field.OriginalDefinition, parent);
+
+    public bool Equals(InstanceKey? other) => other is not null
+        && other.Kind == Kind
+        && SymbolEqualityComparer.Default.Equals(other.Symbol, Symbol)
+        && Equals(other.Parent, Parent);
+
+    public override bool Equals(object? obj) => Equals(obj as InstanceKey);
+
+    public override int GetHashCode()
+    {
+        unchecked
+        {
+            var hash = (int)Kind * 397 ^ SymbolEqualityComparer.Default.GetHashCode(Symbol);
+            return Parent is null ? hash : (hash * 397) ^ Parent.GetHashCode();
+        }
+    }
+}
+
+/// <summary>One place that starts a body on another thread (<c>Task.Run(Work)</c>), as the graph sees it.</summary>
+internal sealed class ConcurrencySource
+{
+    public ConcurrencySource(
+        FunctionId target,
+        Receiver receiver,
+        ITypeSymbol? thisType,
+        int localMultiplier,
+        FunctionId enclosing,
+        bool enclosingIsPlainLambda,
+        bool waitedAtOnce,
+        string description,
+        object start)
+    {
+        Start = start;
+        Target = target;
+        Receiver = receiver;
+        ThisType = thisType;
+        LocalMultiplier = localMultiplier;
+        Enclosing = enclosing;
+        EnclosingIsPlainLambda = enclosingIsPlainLambda;
+        WaitedAtOnce = waitedAtOnce;
+        Description = description;
+    }
+
+    /// <summary>The body that runs on the new thread.</summary>
+    public FunctionId Target { get; }
+
+    /// <summary>The object the body runs on (the receiver of a method group; <c>this</c> for a lambda in an instance member).</summary>
+    public Receiver Receiver { get; }
+
+    /// <summary>The type of <c>this</c> where the start is written.</summary>
+    public ITypeSymbol? ThisType { get; }
+
+    /// <summary>2 when one pass of the starting function already runs the body several times at once (a loop, <c>Parallel.For</c>), else 1.</summary>
+    public int LocalMultiplier { get; }
+
+    /// <summary>The function that contains the start.</summary>
+    public FunctionId Enclosing { get; }
+
+    /// <summary>The start is inside a lambda that is not itself a thread body (an event handler, a LINQ selector): it may run any number of times.</summary>
+    public bool EnclosingIsPlainLambda { get; }
+
+    /// <summary>Awaited or waited for right away: starts of the same function with this flag run one after the other.</summary>
+    public bool WaitedAtOnce { get; }
+
+    /// <summary>How a message names the start: <c>Parallel.For in Program.Main</c>.</summary>
+    public string Description { get; }
+
+    /// <summary>The start call itself (its syntax): the bodies of one <c>Parallel.Invoke</c> run together.</summary>
+    public object Start { get; }
+
+    /// <summary>
+    /// For each local or parameter the threads share: how many of the threads this start makes share the
+    /// one instance of that variable (the loops that count are those inside the variable's scope).
+    /// </summary>
+    public Dictionary<ISymbol, int> VariableMultipliers { get; } = new(SymbolEqualityComparer.Default);
+
+    public int VariableMultiplier(ISymbol variable) => VariableMultipliers.TryGetValue(variable, out var value) ? value : 1;
+}
+
+/// <summary>A call (or a synchronous use of a lambda) from one function of the compilation to another.</summary>
+internal sealed class CallEdge
+{
+    public CallEdge(FunctionId caller, FunctionId callee, Receiver receiver, bool locked)
+    {
+        Caller = caller;
+        Callee = callee;
+        Receiver = receiver;
+        Locked = locked;
+    }
+
+    public FunctionId Caller { get; }
+    public FunctionId Callee { get; }
+
+    /// <summary>What the callee's <c>this</c> is, seen from the caller.</summary>
+    public Receiver Receiver { get; }
+
+    /// <summary>The caller holds a lock at the call (or the engine could not tell): the callee's updates are not unprotected through it.</summary>
+    public bool Locked { get; }
+}
+
+/// <summary>A read-modify-write of a field (<c>_count++</c>, <c>Total += n</c>, <c>_x = _x * 2</c>).</summary>
+internal sealed class FieldUpdateSite
+{
+    public FieldUpdateSite(FunctionId function, IFieldSymbol field, Receiver receiver, bool isProtected, Location location, string verb, string advice, ImmutableDictionary<string, string?> properties)
+    {
+        Function = function;
+        Field = field;
+        Receiver = receiver;
+        IsProtected = isProtected;
+        Location = location;
+        Verb = verb;
+        Advice = advice;
+        Properties = properties;
+    }
+
+    public FunctionId Function { get; }
+    public IFieldSymbol Field { get; }
+
+    /// <summary>The object whose field is updated (<see cref="ReceiverKind.None"/> for a static field).</summary>
+    public Receiver Receiver { get; }
+
+    /// <summary>A lock is held here on every path the engine follows (or the engine could not tell).</summary>
+    public bool IsProtected { get; }
+    public Location Location { get; }
+
+    /// <summary>"incremented", "decremented", "updated".</summary>
+    public string Verb { get; }
+
+    /// <summary>What to use instead: "Interlocked.Increment or a lock", "a lock".</summary>
+    public string Advice { get; }
+
+    /// <summary>What the code fix needs (the Interlocked form), completed with the guarding lock at the end.</summary>
+    public ImmutableDictionary<string, string?> Properties { get; }
+}
+
+/// <summary>A lock held where a field is touched: if one lock guards a field everywhere else, the fix uses it.</summary>
+internal readonly struct LockHint
+{
+    public LockHint(LockKey key, LockFamily family)
+    {
+        Key = key;
+        Family = family;
+    }
+
+    public LockKey Key { get; }
+    public LockFamily Family { get; }
+}
+
+/// <summary>
+/// LS5001 across the compilation. Operation blocks add the starts of concurrent work (sources), the
+/// calls between functions (edges, with whether a lock is held) and the read-modify-writes of fields;
+/// at the end of the compilation each source is followed through the calls, carrying the identity of
+/// the object it works on, and an unprotected update is reported when the threads that reach the same
+/// field of the same object add up to two or more. Counts are 0, 1 or 2 ("several").
+/// </summary>
+internal sealed class ConcurrencyGraph
+{
+    private const int Several = 2;
+
+    private readonly ConcurrentBag<ConcurrencySource> _sources = new();
+    private readonly ConcurrentBag<CallEdge> _edges = new();
+    private readonly ConcurrentBag<FieldUpdateSite> _sites = new();
+    private readonly ConcurrentDictionary<IFieldSymbol, ConcurrentBag<LockHint>> _hints = new(SymbolEqualityComparer.Default);
+
+    public void AddSource(ConcurrencySource source) => _sources.Add(source);
+
+    public void AddEdge(CallEdge edge) => _edges.Add(edge);
+
+    public void AddSite(FieldUpdateSite site) => _sites.Add(site);
+
+    public void AddLockHint(IFieldSymbol field, LockHint hint)
+        => _hints.GetOrAdd(field.OriginalDefinition, _ => new ConcurrentBag<LockHint>()).Add(hint);
+
+    /// <summary>The unprotected updates that several threads reach, with the starts that make them several.</summary>
+    public List<(FieldUpdateSite Site, IReadOnlyList<ConcurrencySource> Sources)> Resolve(CancellationToken cancellationToken)
+    {
+        var reports = new List<(FieldUpdateSite, IReadOnlyList<ConcurrencySource>)>();
+        if (_sites.IsEmpty || _sources.IsEmpty)
+        {
+            return reports;
+        }
+
+        var sources = _sources.ToList();
+        var edges = new Dictionary<FunctionId, List<CallEdge>>();
+        foreach (var edge in _edges)
+        {
+            if (!edges.TryGetValue(edge.Caller, out var list))
+            {
+                edges[edge.Caller] = list = new List<CallEdge>();
+            }
+
+            list.Add(edge);
+        }
+
+        // Concurrency of the functions that start work feeds the multiplicity of what they start: iterate to a fixpoint.
+        var threads = new Dictionary<FunctionId, int>();
+        var sharing = new Dictionary<FunctionId, int>();
+        var reachAll = new Dictionary<ConcurrencySource, Dictionary<State, int>>();
+        var multiplicity = new Dictionary<ConcurrencySource, int>();
+        var sharedThis = new Dictionary<ConcurrencySource, int>();
+        for (var iteration = 0; iteration < 8; iteration++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var source in sources)
+            {
+                multiplicity[source] = Multiplicity(source, threads);
+                sharedThis[source] = source.EnclosingIsPlainLambda
+                    ? Several
+                    : Cap(source.LocalMultiplier * Math.Max(1, Get(sharing, source.Enclosing)));
+            }
+
+            foreach (var source in sources)
+            {
+                reachAll[source] = Reach(source, edges, multiplicity, sharedThis, unlockedOnly: false);
+            }
+
+            var newThreads = new Dictionary<FunctionId, int>();
+            var newSharing = new Dictionary<FunctionId, int>();
+            var threadsPerFunction = new Dictionary<FunctionId, Dictionary<ConcurrencySource, int>>();
+            var sharingPerState = new Dictionary<State, Dictionary<ConcurrencySource, int>>();
+            foreach (var source in sources)
+            {
+                foreach (var pair in reachAll[source])
+                {
+                    Add(threadsPerFunction, pair.Key.Function, source, multiplicity[source]);
+                    if (pair.Key.Key is not null)
+                    {
+                        Add(sharingPerState, pair.Key, source, pair.Value);
+                    }
+                }
+            }
+
+            foreach (var pair in threadsPerFunction)
+            {
+                newThreads[pair.Key] = GroupedSum(pair.Value);
+            }
+
+            foreach (var pair in sharingPerState)
+            {
+                // Sharing is per object: the function's sharing is its best-shared object.
+                newSharing[pair.Key.Function] = Math.Max(Get(newSharing, pair.Key.Function), GroupedSum(pair.Value));
+            }
+
+            if (SameCounts(threads, newThreads) && SameCounts(sharing, newSharing))
+            {
+                break;
+            }
+
+            threads = newThreads;
+            sharing = newSharing;
+        }
+
+        var reachUnlocked = new Dictionary<ConcurrencySource, Dictionary<State, int>>();
+        foreach (var source in sources)
+        {
+            reachUnlocked[source] = Reach(source, edges, multiplicity, sharedThis, unlockedOnly: true);
+        }
+
+        // Every object a site updates, per source: (field, object) -> source -> count.
+        var sitesByFunction = _sites.GroupBy(s => s.Function).ToDictionary(g => g.Key, g => g.ToList());
+        var totals = new Dictionary<(ISymbol Field, InstanceKey Object), Dictionary<ConcurrencySource, int>>(new FieldObjectComparer());
+        foreach (var source in sources)
+        {
+            foreach (var pair in reachAll[source])
+            {
+                if (!sitesByFunction.TryGetValue(pair.Key.Function, out var sites))
+                {
+                    continue;
+                }
+
+                foreach (var site in sites)
+                {
+                    if (ObjectOf(site, pair.Key.Key, pair.Value, source, multiplicity) is not (InstanceKey obj, int count))
+                    {
+                        continue;
+                    }
+
+                    var key = ((ISymbol)site.Field.OriginalDefinition, obj);
+                    if (!totals.TryGetValue(key, out var perSource))
+                    {
+                        totals[key] = perSource = new Dictionary<ConcurrencySource, int>();
+                    }
+
+                    perSource[source] = Math.Max(Get(perSource, source), count);
+                }
+            }
+        }
+
+        foreach (var site in _sites.OrderBy(s => s.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(s => s.Location.SourceSpan.Start))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (site.IsProtected)
+            {
+                continue;
+            }
+
+            // Every object the site may update without a lock that several threads update: the message names all their starts
+            // (a union, so the report does not depend on the order the compilation was analyzed in).
+            HashSet<ConcurrencySource>? racing = null;
+            foreach (var source in sources)
+            {
+                foreach (var pair in reachUnlocked[source])
+                {
+                    if (!pair.Key.Function.Equals(site.Function)
+                        || ObjectOf(site, pair.Key.Key, pair.Value, source, multiplicity) is not (InstanceKey obj, _)
+                        || !totals.TryGetValue(((ISymbol)site.Field.OriginalDefinition, obj), out var perSource)
+                        || GroupedSum(perSource) < Several)
+                    {
+                        continue;
+                    }
+
+                    racing ??= new HashSet<ConcurrencySource>();
+                    racing.UnionWith(perSource.Keys);
+                }
+            }
+
+            if (racing is not null)
+            {
+                reports.Add((site, racing.ToList()));
+            }
+        }
+
+        return reports;
+    }
+
+    /// <summary>The lock that every protected access of <paramref name="field"/> holds, if there is exactly one.</summary>
+    public LockHint? SingleGuard(IFieldSymbol field)
+    {
+        if (!_hints.TryGetValue(field.OriginalDefinition, out var hints))
+        {
+            return null;
+        }
+
+        LockHint? single = null;
+        foreach (var hint in hints)
+        {
+            if (single is null)
+            {
+                single = hint;
+            }
+            else if (!single.Value.Key.IsSameObject(hint.Key))
+            {
+                return null;
+            }
+            else if (hint.Key.Mode == LockMode.Write)
+            {
+                single = hint;
+            }
+        }
+
+        return single;
+    }
+
+    private static int Multiplicity(ConcurrencySource source, Dictionary<FunctionId, int> threads)
+        => source.EnclosingIsPlainLambda ? Several : Cap(source.LocalMultiplier * Math.Max(1, Get(threads, source.Enclosing)));
+
+    /// <summary>The object a site updates, seen from a state a source reached, and how many of the source's threads update it.</summary>
+    private static (InstanceKey, int)? ObjectOf(FieldUpdateSite site, InstanceKey? stateKey, int stateCount, ConcurrencySource source, Dictionary<ConcurrencySource, int> multiplicity)
+    {
+        if (site.Field.IsStatic)
+        {
+            return (InstanceKey.Static(site.Field), multiplicity[source]);
+        }
+
+        var (key, count) = Transform(site.Receiver, stateKey, stateCount, source, multiplicity);
+        return key is null ? null : (key, count);
+    }
+
+    /// <summary>The callee's (or the accessed) object, seen from the caller's object.</summary>
+    private static (InstanceKey? Key, int Count) Transform(Receiver receiver, InstanceKey? key, int count, ConcurrencySource source, Dictionary<ConcurrencySource, int> multiplicity)
+        => receiver.Kind switch
+        {
+            ReceiverKind.This => (key, count),
+            ReceiverKind.FieldOfThis => (key is null ? null : InstanceKey.Field(receiver.Symbol!, key), count),
+            ReceiverKind.StaticField => (InstanceKey.Static(receiver.Symbol!), multiplicity[source]),
+            ReceiverKind.Variable => (InstanceKey.Variable(receiver.Symbol!), source.VariableMultiplier(receiver.Symbol!)),
+            _ => (null, count),
+        };
+
+    private static Dictionary<State, int> Reach(ConcurrencySource source, Dictionary<FunctionId, List<CallEdge>> edges, Dictionary<ConcurrencySource, int> multiplicity, Dictionary<ConcurrencySource, int> sharedThis, bool unlockedOnly)
+    {
+        var visited = new Dictionary<State, int>();
+        var queue = new Queue<State>();
+
+        void Visit(State state, int count)
+        {
+            if (count <= 0)
+            {
+                return;
+            }
+
+            if (visited.TryGetValue(state, out var known) && known >= count)
+            {
+                return;
+            }
+
+            visited[state] = Cap(count);
+            queue.Enqueue(state);
+        }
+
+        var start = source.Receiver.Kind switch
+        {
+            ReceiverKind.This when source.ThisType is not null => (InstanceKey.This(source.ThisType), sharedThis[source]),
+            ReceiverKind.FieldOfThis when source.ThisType is not null => (InstanceKey.Field(source.Receiver.Symbol!, InstanceKey.This(source.ThisType)), sharedThis[source]),
+            ReceiverKind.StaticField => (InstanceKey.Static(source.Receiver.Symbol!), multiplicity[source]),
+            ReceiverKind.Variable => (InstanceKey.Variable(source.Receiver.Symbol!), source.VariableMultiplier(source.Receiver.Symbol!)),
+            _ => ((InstanceKey?)null, multiplicity[source]),
+        };
+        Visit(new State(source.Target, start.Item1), start.Item2);
+
+        while (queue.Count > 0)
+        {
+            var state = queue.Dequeue();
+            var count = visited[state];
+            if (!edges.TryGetValue(state.Function, out var outgoing))
+            {
+                continue;
+            }
+
+            foreach (var edge in outgoing)
+            {
+                if (unlockedOnly && edge.Locked)
+                {
+                    continue;
+                }
+
+                var (key, next) = Transform(edge.Receiver, state.Key, count, source, multiplicity);
+                Visit(new State(edge.Callee, key), next);
+            }
+        }
+
+        return visited;
+    }
+
+    private static void Add<TKey>(Dictionary<TKey, Dictionary<ConcurrencySource, int>> map, TKey key, ConcurrencySource source, int count)
+        where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var perSource))
+        {
+            map[key] = perSource = new Dictionary<ConcurrencySource, int>();
+        }
+
+        perSource[source] = Math.Max(perSource.TryGetValue(source, out var known) ? known : 0, count);
+    }
+
+    /// <summary>
+    /// The threads several sources add up to: independent starts add; starts waited for in sequence in one
+    /// function count as the largest of them (the bodies of one such start, like <c>Parallel.Invoke(a, b)</c>, add).
+    /// </summary>
+    public static int GroupedSum(Dictionary<ConcurrencySource, int> perSource)
+    {
+        var total = 0;
+        var sequential = new Dictionary<FunctionId, Dictionary<object, int>>();
+        foreach (var pair in perSource)
+        {
+            if (!pair.Key.WaitedAtOnce)
+            {
+                total += pair.Value;
+                continue;
+            }
+
+            if (!sequential.TryGetValue(pair.Key.Enclosing, out var starts))
+            {
+                sequential[pair.Key.Enclosing] = starts = new Dictionary<object, int>();
+            }
+
+            starts[pair.Key.Start] = (starts.TryGetValue(pair.Key.Start, out var sum) ? sum : 0) + pair.Value;
+        }
+
+        foreach (var starts in sequential.Values)
+        {
+            total += starts.Values.Max();
+        }
+
+        return Cap(total);
+    }
+
+    private static bool SameCounts<TKey>(Dictionary<TKey, int> a, Dictionary<TKey, int> b)
+        where TKey : notnull
+        => a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var value) && value == pair.Value);
+
+    private static int Get<TKey>(Dictionary<TKey, int> map, TKey key)
+        where TKey : notnull
+        => map.TryGetValue(key, out var value) ? value : 0;
+
+    public static int Cap(int value) => value > Several ? Several : value;
+
+    private readonly struct State : IEquatable<State>
+    {
+        public State(FunctionId function, InstanceKey? key)
+        {
+            Function = function;
+            Key = key;
+        }
+
+        public FunctionId Function { get; }
+        public InstanceKey? Key { get; }
+
+        public bool Equals(State other) => Function.Equals(other.Function) && Equals(Key, other.Key);
+
+        public override bool Equals(object? obj) => obj is State other && Equals(other);
+
+        public override int GetHashCode() => (Function.GetHashCode() * 397) ^ (Key?.GetHashCode() ?? 0);
+    }
+
+    private sealed class FieldObjectComparer : IEqualityComparer<(ISymbol Field, InstanceKey Object)>
+    {
+        public bool Equals((ISymbol Field, InstanceKey Object) x, (ISymbol Field, InstanceKey Object) y)
+            => SymbolEqualityComparer.Default.Equals(x.Field, y.Field) && x.Object.Equals(y.Object);
+
+        public int GetHashCode((ISymbol Field, InstanceKey Object) obj)
+            => (SymbolEqualityComparer.Default.GetHashCode(obj.Field) * 397) ^ obj.Object.GetHashCode();
+    }
+}
