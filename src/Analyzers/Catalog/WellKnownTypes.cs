@@ -39,10 +39,6 @@ internal sealed class WellKnownTypes
         ConcurrentBag = Get("System.Collections.Concurrent.ConcurrentBag`1");
         ChannelReader = Get("System.Threading.Channels.ChannelReader`1");
         Interlocked = Get("System.Threading.Interlocked");
-        ThreadPool = Get("System.Threading.ThreadPool");
-        TaskFactory = Get("System.Threading.Tasks.TaskFactory");
-        TaskFactoryOfT = Get("System.Threading.Tasks.TaskFactory`1");
-        Parallel = Get("System.Threading.Tasks.Parallel");
         Enumerable = Get("System.Linq.Enumerable");
         IDisposable = Get("System.IDisposable");
         Parallel = Get("System.Threading.Tasks.Parallel");
@@ -92,10 +88,6 @@ internal sealed class WellKnownTypes
     public INamedTypeSymbol? ConcurrentBag { get; }
     public INamedTypeSymbol? ChannelReader { get; }
     public INamedTypeSymbol? Interlocked { get; }
-    public INamedTypeSymbol? ThreadPool { get; }
-    public INamedTypeSymbol? TaskFactory { get; }
-    public INamedTypeSymbol? TaskFactoryOfT { get; }
-    public INamedTypeSymbol? Parallel { get; }
     public INamedTypeSymbol? Enumerable { get; }
     public INamedTypeSymbol? IDisposable { get; }
     public INamedTypeSymbol? Parallel { get; }
