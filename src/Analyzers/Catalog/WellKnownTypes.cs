@@ -28,6 +28,8 @@ internal sealed class WellKnownTypes
         Thread = Get("System.Threading.Thread");
         Task = Get("System.Threading.Tasks.Task");
         TaskOfT = Get("System.Threading.Tasks.Task`1");
+        TaskFactory = Get("System.Threading.Tasks.TaskFactory");
+        TaskFactoryOfT = Get("System.Threading.Tasks.TaskFactory`1");
         ValueTask = Get("System.Threading.Tasks.ValueTask");
         ValueTaskOfT = Get("System.Threading.Tasks.ValueTask`1");
         CancellationToken = Get("System.Threading.CancellationToken");
@@ -69,6 +71,8 @@ internal sealed class WellKnownTypes
     public INamedTypeSymbol? Thread { get; }
     public INamedTypeSymbol? Task { get; }
     public INamedTypeSymbol? TaskOfT { get; }
+    public INamedTypeSymbol? TaskFactory { get; }
+    public INamedTypeSymbol? TaskFactoryOfT { get; }
     public INamedTypeSymbol? ValueTask { get; }
     public INamedTypeSymbol? ValueTaskOfT { get; }
     public INamedTypeSymbol? CancellationToken { get; }

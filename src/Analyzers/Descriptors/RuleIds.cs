@@ -15,4 +15,10 @@ public static class RuleIds
     public const string NonReentrantLockReacquired = "LS2002";
     public const string BlockingCallUnderLock = "LS2003";
     public const string ConditionWaitOutsideLoop = "LS2004";
+
+    public const string TerminatedChildNotJoined = "LS4001";
+    public const string DaemonSetAfterStart = "LS4002";
+    public const string StartedChildNeverJoined = "LS4003";
+    public const string ChildStartedTwiceOrJoinedUnstarted = "LS4004";
+    public const string SubmitAndWaitInLoop = "LS4005";
 }

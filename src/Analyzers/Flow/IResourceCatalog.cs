@@ -20,3 +20,16 @@ internal interface IResourceCatalog
     /// </summary>
     bool EscapeEndsTracking { get; }
 }
+
+/// <summary>
+/// A catalogue whose "resource" is a state of the object a variable holds (a child that was started,
+/// or terminated), not a unit taken from a shared primitive. The engine then treats it as a state:
+/// acquiring it again while held does not stack (one release ends it; the repeat is still recorded in
+/// <see cref="LockFlowResult.AcquiredWhileHeld"/>), and assigning another object to the local,
+/// parameter or field that names it ends it for that name (recorded in
+/// <see cref="LockFlowResult.ReboundWhileHeld"/>), so a loop that creates a fresh object each pass is
+/// not mistaken for the same object twice.
+/// </summary>
+internal interface ITypestateCatalog : IResourceCatalog
+{
+}
