@@ -1,0 +1,641 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using Lockstep.Internal;
+
+namespace Lockstep;
+
+/// <summary>
+/// A thread-safe FIFO queue for producers and consumers, optionally bounded: a put waits while the queue is
+/// full, a get waits while it is empty. <see cref="Close"/> ends the stream: producers are refused, consumers
+/// drain what is left and then stop.
+/// </summary>
+/// <typeparam name="T">The item type.</typeparam>
+/// <remarks>
+/// <para>Python: <c>queue.Queue(maxsize)</c> (<c>put</c> ↔ <see cref="Put(T)"/>, <c>put_nowait</c> ↔ <see cref="PutNoWait"/>,
+/// <c>get</c> ↔ <see cref="Get()"/>, <c>get_nowait</c> ↔ <see cref="GetNoWait"/>, <c>qsize</c> ↔ <see cref="Count"/>,
+/// <c>empty</c> ↔ <see cref="IsEmpty"/>, <c>full</c> ↔ <see cref="IsFull"/>, <c>maxsize</c> ↔ <see cref="MaxSize"/>,
+/// <c>shutdown</c> ↔ <see cref="Close"/>, <c>queue.Empty</c> / <c>queue.Full</c> / <c>queue.ShutDown</c> ↔
+/// <see cref="QueueEmptyException"/> / <see cref="QueueFullException"/> / <see cref="QueueClosedException"/>).
+/// BCL: <see cref="System.Collections.Concurrent.BlockingCollection{T}"/> (<c>Add</c>, <c>Take</c>, <c>TryAdd</c>, <c>TryTake</c>,
+/// <c>CompleteAdding</c>, <c>GetConsumingEnumerable</c>) and <c>System.Threading.Channels.Channel</c> for async code.</para>
+/// <para>A put into a queue with a waiting consumer hands the item straight to that consumer; a get from a full queue
+/// admits the first waiting producer. Waiters are served in FIFO order. Blocking puts and gets allocate nothing per item;
+/// every blocking call has a <see cref="CancellationToken"/> overload, and cancelling it releases the caller.</para>
+/// <para>Do not test <see cref="IsEmpty"/>, <see cref="IsFull"/> or <see cref="Count"/> before acting: use
+/// <see cref="TryGet(out T)"/> / <see cref="TryPut(T)"/> (analyzer rule LS3001), and consume with <see cref="Consume"/>
+/// until the producer calls <see cref="Close"/> (rule LS3002).</para>
+/// </remarks>
+public class BlockingQueue<T>
+{
+    private const int DefaultCapacity = 16;
+
+    private protected readonly SyncLock Sync = new();
+    private readonly int _maxSize;
+    private readonly bool _countTasks;
+    private T[] _items;
+    private int _head;
+    private int _count;
+    private bool _closed;
+    private WaitList _getters;
+    private WaitList _putters;
+
+    /// <summary>Items put and not yet marked done (<see cref="JoinableQueue{T}"/> only); guarded by <see cref="Sync"/>.</summary>
+    private protected int UnfinishedCount;
+
+    /// <summary>Creates a queue.</summary>
+    /// <param name="maxSize">The most items the queue holds; 0 (the default) means unbounded.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxSize"/> is negative.</exception>
+    /// <remarks>Python: <c>queue.Queue(maxsize=0)</c>; unlike Python a negative size is an error, not "unbounded".</remarks>
+    public BlockingQueue(int maxSize = 0)
+        : this(maxSize, countTasks: false)
+    {
+    }
+
+    private protected BlockingQueue(int maxSize, bool countTasks)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxSize);
+        _maxSize = maxSize;
+        _countTasks = countTasks;
+        _items = new T[maxSize == 0 ? DefaultCapacity : Math.Min(maxSize, DefaultCapacity)];
+    }
+
+    /// <summary>The capacity the queue was created with; 0 means unbounded.</summary>
+    /// <remarks>Python: <c>q.maxsize</c>.</remarks>
+    public int MaxSize => _maxSize;
+
+    /// <summary>
+    /// The number of items in the queue at this moment. A snapshot: other threads can put or get right after
+    /// it is read, so it must not guard a later put or get (analyzer rule LS3001); use <c>TryGet</c> / <c>TryPut</c>.
+    /// </summary>
+    /// <remarks>Python: <c>q.qsize()</c>. BCL: <c>BlockingCollection.Count</c>.</remarks>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>
+    /// Whether the queue is empty at this moment. A snapshot that must not guard a later get (analyzer rule LS3001:
+    /// write <c>if (q.TryGet(out var x))</c>), nor end a consumer loop (LS3002: consume until <see cref="Close"/>).
+    /// </summary>
+    /// <remarks>Python: <c>q.empty()</c>.</remarks>
+    public bool IsEmpty => Volatile.Read(ref _count) == 0;
+
+    /// <summary>
+    /// Whether the queue is full at this moment (never, when unbounded). A snapshot that must not guard a later put
+    /// (analyzer rule LS3001: write <c>q.TryPut(x)</c>).
+    /// </summary>
+    /// <remarks>Python: <c>q.full()</c>.</remarks>
+    public bool IsFull => _maxSize > 0 && Volatile.Read(ref _count) >= _maxSize;
+
+    /// <summary>Whether <see cref="Close"/> has been called. Items may still be left to drain.</summary>
+    /// <remarks>Python: <c>q.is_shutdown</c> (3.13).</remarks>
+    public bool IsClosed => Volatile.Read(ref _closed);
+
+    /// <summary>Adds an item, waiting while the queue is full.</summary>
+    /// <param name="item">The item.</param>
+    /// <exception cref="QueueClosedException">The queue is closed, or was closed while waiting.</exception>
+    /// <remarks>Python: <c>q.put(item)</c>. BCL: <c>BlockingCollection.Add</c>.</remarks>
+    public void Put(T item) => PutCore(item, Timeouts.Infinite, CancellationToken.None);
+
+    /// <summary>Adds an item, waiting while the queue is full, until <paramref name="cancellationToken"/> is cancelled.</summary>
+    /// <param name="item">The item.</param>
+    /// <param name="cancellationToken">Cancels the wait; the item is then not added.</param>
+    /// <exception cref="QueueClosedException">The queue is closed, or was closed while waiting.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled before there was room.</exception>
+    /// <remarks>Python: <c>q.put(item)</c>. BCL: <c>BlockingCollection.Add(item, token)</c>.</remarks>
+    public void Put(T item, CancellationToken cancellationToken) => PutCore(item, Timeouts.Infinite, cancellationToken);
+
+    /// <summary>Adds an item, waiting up to <paramref name="timeout"/> for room.</summary>
+    /// <param name="item">The item.</param>
+    /// <param name="timeout">How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> waits forever.</param>
+    /// <exception cref="QueueFullException">No room appeared in time.</exception>
+    /// <exception cref="QueueClosedException">The queue is closed, or was closed while waiting.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative (other than infinite) or too large.</exception>
+    /// <remarks>Python: <c>q.put(item, timeout=…)</c>.</remarks>
+    public void Put(T item, TimeSpan timeout) => Put(item, timeout, CancellationToken.None);
+
+    /// <summary>Adds an item, waiting up to <paramref name="timeout"/> for room, until <paramref name="cancellationToken"/> is cancelled.</summary>
+    /// <param name="item">The item.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <exception cref="QueueFullException">No room appeared in time.</exception>
+    /// <exception cref="QueueClosedException">The queue is closed, or was closed while waiting.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled before there was room.</exception>
+    /// <remarks>Python: <c>q.put(item, timeout=…)</c>.</remarks>
+    public void Put(T item, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!PutCore(item, Timeouts.ToMilliseconds(timeout), cancellationToken))
+        {
+            throw new QueueFullException($"The queue is full (max size {_maxSize}) and no room appeared within {timeout}.");
+        }
+    }
+
+    /// <summary>Adds an item if there is room now, else throws.</summary>
+    /// <param name="item">The item.</param>
+    /// <exception cref="QueueFullException">The queue is full.</exception>
+    /// <exception cref="QueueClosedException">The queue is closed.</exception>
+    /// <remarks>Python: <c>q.put_nowait(item)</c>. Prefer <see cref="TryPut(T)"/> to a test of <see cref="IsFull"/> (rule LS3001).</remarks>
+    public void PutNoWait(T item)
+    {
+        if (!PutCore(item, 0, CancellationToken.None))
+        {
+            throw new QueueFullException($"The queue is full (max size {_maxSize}).");
+        }
+    }
+
+    /// <summary>Adds an item if there is room now.</summary>
+    /// <param name="item">The item.</param>
+    /// <returns><see langword="true"/> if added, <see langword="false"/> if the queue is full.</returns>
+    /// <exception cref="QueueClosedException">The queue is closed (a closed queue is not "full": the item would be lost).</exception>
+    /// <remarks>Python: <c>q.put_nowait(item)</c> without the exception. BCL: <c>BlockingCollection.TryAdd</c>.</remarks>
+    public bool TryPut(T item) => PutCore(item, 0, CancellationToken.None);
+
+    /// <summary>Adds an item, waiting up to <paramref name="timeout"/> for room.</summary>
+    /// <param name="item">The item.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <returns><see langword="true"/> if added, <see langword="false"/> if no room appeared in time.</returns>
+    /// <exception cref="QueueClosedException">The queue is closed, or was closed while waiting.</exception>
+    /// <remarks>Python: <c>q.put(item, timeout=…)</c> without the exception. BCL: <c>BlockingCollection.TryAdd(item, timeout)</c>.</remarks>
+    public bool TryPut(T item, TimeSpan timeout) => PutCore(item, Timeouts.ToMilliseconds(timeout), CancellationToken.None);
+
+    /// <summary>Adds an item, waiting up to <paramref name="timeout"/> for room, until <paramref name="cancellationToken"/> is cancelled.</summary>
+    /// <param name="item">The item.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns><see langword="true"/> if added, <see langword="false"/> if no room appeared in time.</returns>
+    /// <exception cref="QueueClosedException">The queue is closed, or was closed while waiting.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled before there was room.</exception>
+    /// <remarks>BCL: <c>BlockingCollection.TryAdd(item, ms, token)</c>.</remarks>
+    public bool TryPut(T item, TimeSpan timeout, CancellationToken cancellationToken)
+        => PutCore(item, Timeouts.ToMilliseconds(timeout), cancellationToken);
+
+    /// <summary>Adds an item, waiting without blocking a thread while the queue is full.</summary>
+    /// <param name="item">The item.</param>
+    /// <param name="cancellationToken">Cancels the wait; the item is then not added.</param>
+    /// <returns>Completes (synchronously, without allocating, when there is room) once the item is in the queue.</returns>
+    /// <exception cref="QueueClosedException">The queue is closed, or was closed while waiting.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled before there was room.</exception>
+    /// <remarks>Python: <c>await asyncio.Queue.put(item)</c>. BCL: <c>ChannelWriter.WriteAsync</c>.</remarks>
+    public ValueTask PutAsync(T item, CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
+        AsyncQueueWaiter<T> waiter;
+        lock (Sync)
+        {
+            if (_closed)
+            {
+                return ValueTask.FromException(NewClosed());
+            }
+
+            if (TryPutLocked(item))
+            {
+                return default;
+            }
+
+            waiter = new AsyncQueueWaiter<T>(this, isPutter: true) { Item = item };
+            _putters.AddLast(waiter);
+        }
+
+        waiter.Register(cancellationToken);
+        return new ValueTask(waiter, waiter.Version);
+    }
+
+    /// <summary>Removes and returns the oldest item, waiting while the queue is empty.</summary>
+    /// <returns>The item.</returns>
+    /// <exception cref="QueueClosedException">The queue is closed and drained.</exception>
+    /// <remarks>Python: <c>q.get()</c>. BCL: <c>BlockingCollection.Take</c>.</remarks>
+    public T Get() => Get(CancellationToken.None);
+
+    /// <summary>Removes and returns the oldest item, waiting while the queue is empty, until <paramref name="cancellationToken"/> is cancelled.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The item.</returns>
+    /// <exception cref="QueueClosedException">The queue is closed and drained.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled before an item arrived.</exception>
+    /// <remarks>Python: <c>q.get()</c>. BCL: <c>BlockingCollection.Take(token)</c>.</remarks>
+    public T Get(CancellationToken cancellationToken)
+    {
+        if (GetCore(out var item, Timeouts.Infinite, cancellationToken) != Outcome.Item)
+        {
+            throw NewClosed();
+        }
+
+        return item;
+    }
+
+    /// <summary>Removes and returns the oldest item, waiting up to <paramref name="timeout"/> for one.</summary>
+    /// <param name="timeout">How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> waits forever.</param>
+    /// <returns>The item.</returns>
+    /// <exception cref="QueueEmptyException">No item arrived in time.</exception>
+    /// <exception cref="QueueClosedException">The queue is closed and drained.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative (other than infinite) or too large.</exception>
+    /// <remarks>Python: <c>q.get(timeout=…)</c>.</remarks>
+    public T Get(TimeSpan timeout) => Get(timeout, CancellationToken.None);
+
+    /// <summary>Removes and returns the oldest item, waiting up to <paramref name="timeout"/>, until <paramref name="cancellationToken"/> is cancelled.</summary>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The item.</returns>
+    /// <exception cref="QueueEmptyException">No item arrived in time.</exception>
+    /// <exception cref="QueueClosedException">The queue is closed and drained.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled before an item arrived.</exception>
+    /// <remarks>Python: <c>q.get(timeout=…)</c>.</remarks>
+    public T Get(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        return GetCore(out var item, Timeouts.ToMilliseconds(timeout), cancellationToken) switch
+        {
+            Outcome.Item => item,
+            Outcome.Closed => throw NewClosed(),
+            _ => throw new QueueEmptyException($"The queue is empty and no item arrived within {timeout}."),
+        };
+    }
+
+    /// <summary>Removes and returns the oldest item if there is one now, else throws.</summary>
+    /// <returns>The item.</returns>
+    /// <exception cref="QueueEmptyException">The queue is empty.</exception>
+    /// <exception cref="QueueClosedException">The queue is closed and drained.</exception>
+    /// <remarks>Python: <c>q.get_nowait()</c>. Prefer <see cref="TryGet(out T)"/> to a test of <see cref="IsEmpty"/> (rule LS3001).</remarks>
+    public T GetNoWait()
+    {
+        return GetCore(out var item, 0, CancellationToken.None) switch
+        {
+            Outcome.Item => item,
+            Outcome.Closed => throw NewClosed(),
+            _ => throw new QueueEmptyException(),
+        };
+    }
+
+    /// <summary>Removes the oldest item if there is one now.</summary>
+    /// <param name="item">The item, or <see langword="default"/>.</param>
+    /// <returns><see langword="true"/> if an item was removed; <see langword="false"/> if the queue is empty (or closed and drained).</returns>
+    /// <remarks>Python: <c>q.get_nowait()</c> without the exception. BCL: <c>BlockingCollection.TryTake</c>, <c>ChannelReader.TryRead</c>.</remarks>
+    public bool TryGet([MaybeNullWhen(false)] out T item) => GetCore(out item, 0, CancellationToken.None) == Outcome.Item;
+
+    /// <summary>Removes the oldest item, waiting up to <paramref name="timeout"/> for one.</summary>
+    /// <param name="item">The item, or <see langword="default"/>.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <returns><see langword="true"/> if an item was removed; <see langword="false"/> on timeout, or when the queue is closed and drained (check <see cref="IsClosed"/>).</returns>
+    /// <remarks>Python: <c>q.get(timeout=…)</c> without the exception. BCL: <c>BlockingCollection.TryTake(out item, timeout)</c>.</remarks>
+    public bool TryGet([MaybeNullWhen(false)] out T item, TimeSpan timeout)
+        => GetCore(out item, Timeouts.ToMilliseconds(timeout), CancellationToken.None) == Outcome.Item;
+
+    /// <summary>Removes the oldest item, waiting up to <paramref name="timeout"/>, until <paramref name="cancellationToken"/> is cancelled.</summary>
+    /// <param name="item">The item, or <see langword="default"/>.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns><see langword="true"/> if an item was removed; <see langword="false"/> on timeout, or when the queue is closed and drained.</returns>
+    /// <exception cref="OperationCanceledException">The token was cancelled before an item arrived.</exception>
+    /// <remarks>BCL: <c>BlockingCollection.TryTake(out item, ms, token)</c>.</remarks>
+    public bool TryGet([MaybeNullWhen(false)] out T item, TimeSpan timeout, CancellationToken cancellationToken)
+        => GetCore(out item, Timeouts.ToMilliseconds(timeout), cancellationToken) == Outcome.Item;
+
+    /// <summary>Removes and returns the oldest item, waiting without blocking a thread while the queue is empty.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The item. Completes synchronously, without allocating, when an item is waiting.</returns>
+    /// <exception cref="QueueClosedException">The queue is closed and drained.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled before an item arrived.</exception>
+    /// <remarks>Python: <c>await asyncio.Queue.get()</c>. BCL: <c>ChannelReader.ReadAsync</c>.</remarks>
+    public ValueTask<T> GetAsync(CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<T>(cancellationToken);
+        }
+
+        AsyncQueueWaiter<T> waiter;
+        lock (Sync)
+        {
+            if (_count > 0)
+            {
+                return new ValueTask<T>(TakeLocked());
+            }
+
+            if (_closed)
+            {
+                return ValueTask.FromException<T>(NewClosed());
+            }
+
+            waiter = new AsyncQueueWaiter<T>(this, isPutter: false);
+            _getters.AddLast(waiter);
+        }
+
+        waiter.Register(cancellationToken);
+        return new ValueTask<T>(waiter, waiter.Version);
+    }
+
+    /// <summary>
+    /// Closes the queue: later puts throw <see cref="QueueClosedException"/>, and so do producers blocked in a put now;
+    /// consumers get what is left, then <c>Get</c> throws <see cref="QueueClosedException"/>, <c>TryGet</c> returns
+    /// <see langword="false"/> and <see cref="Consume"/> / <see cref="ConsumeAsync"/> end. Closing twice does nothing.
+    /// </summary>
+    /// <remarks>Python: <c>q.shutdown()</c> (3.13); <c>multiprocessing.Queue.close()</c>. BCL: <c>BlockingCollection.CompleteAdding</c>, <c>ChannelWriter.Complete</c>.</remarks>
+    public void Close()
+    {
+        lock (Sync)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _closed, true);
+            while (_putters.RemoveFirst() is QueueWaiter<T> putter)
+            {
+                putter.Complete(QueueWaiter<T>.Closed);
+            }
+
+            while (_getters.RemoveFirst() is QueueWaiter<T> getter)
+            {
+                getter.Complete(QueueWaiter<T>.Closed);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Yields items as they arrive, blocking while the queue is empty, until the queue is closed and drained.
+    /// The way to write a consumer: <c>foreach (var item in q.Consume()) { … }</c> with the producer calling <see cref="Close"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels a wait for the next item (the enumeration then throws <see cref="OperationCanceledException"/>).</param>
+    /// <returns>The items, in FIFO order; several consumers may enumerate at once, each item going to one of them.</returns>
+    /// <remarks>Python: <c>for item in iter(q.get, sentinel)</c>. BCL: <c>BlockingCollection.GetConsumingEnumerable</c>.</remarks>
+    public IEnumerable<T> Consume(CancellationToken cancellationToken = default)
+    {
+        while (GetCore(out var item, Timeouts.Infinite, cancellationToken) == Outcome.Item)
+        {
+            yield return item;
+        }
+    }
+
+    /// <summary>Yields items as they arrive, without blocking a thread, until the queue is closed and drained.</summary>
+    /// <param name="cancellationToken">Cancels a wait for the next item.</param>
+    /// <returns>The items, in FIFO order: <c>await foreach (var item in q.ConsumeAsync()) { … }</c>.</returns>
+    /// <remarks>Python: <c>async for</c> over an asyncio queue. BCL: <c>ChannelReader.ReadAllAsync</c>.</remarks>
+    public async IAsyncEnumerable<T> ConsumeAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var outcome = GetCore(out var item, 0, CancellationToken.None);
+            if (outcome == Outcome.Closed)
+            {
+                yield break;
+            }
+
+            if (outcome == Outcome.Empty)
+            {
+                var closed = false;
+                try
+                {
+                    item = await GetAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (QueueClosedException)
+                {
+                    closed = true;
+                }
+
+                if (closed)
+                {
+                    yield break;
+                }
+            }
+
+            yield return item;
+        }
+    }
+
+    /// <summary>Unlinks a cancelled async waiter; false if it was completed first.</summary>
+    internal bool TryUnlink(AsyncQueueWaiter<T> waiter)
+    {
+        lock (Sync)
+        {
+            if (!waiter.Linked)
+            {
+                return false;
+            }
+
+            if (waiter.IsPutter)
+            {
+                _putters.Remove(waiter);
+            }
+            else
+            {
+                _getters.Remove(waiter);
+            }
+
+            return true;
+        }
+    }
+
+    private enum Outcome
+    {
+        Item,
+        Empty,
+        Closed,
+    }
+
+    private static QueueClosedException NewClosed() => new("The queue has been closed and has no items left.");
+
+    /// <summary>Puts, waiting up to <paramref name="milliseconds"/>; false on timeout.</summary>
+    private bool PutCore(T item, int milliseconds, CancellationToken cancellationToken)
+    {
+        SyncQueueWaiter<T> waiter;
+        lock (Sync)
+        {
+            if (_closed)
+            {
+                throw new QueueClosedException("The queue has been closed: no more items can be put.");
+            }
+
+            if (TryPutLocked(item))
+            {
+                return true;
+            }
+
+            if (milliseconds == 0)
+            {
+                return false;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            waiter = SyncQueueWaiter<T>.Rent();
+            waiter.Item = item;
+            _putters.AddLast(waiter);
+        }
+
+        var status = Park(waiter, ref _putters, milliseconds, cancellationToken);
+        waiter.Item = default!;
+        return status switch
+        {
+            QueueWaiter<T>.Done => true,
+            QueueWaiter<T>.Closed => throw new QueueClosedException("The queue was closed while waiting to put."),
+            _ => false,
+        };
+    }
+
+    private Outcome GetCore(out T item, int milliseconds, CancellationToken cancellationToken)
+    {
+        SyncQueueWaiter<T> waiter;
+        lock (Sync)
+        {
+            if (_count > 0)
+            {
+                item = TakeLocked();
+                return Outcome.Item;
+            }
+
+            if (_closed)
+            {
+                item = default!;
+                return Outcome.Closed;
+            }
+
+            if (milliseconds == 0)
+            {
+                item = default!;
+                return Outcome.Empty;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            waiter = SyncQueueWaiter<T>.Rent();
+            _getters.AddLast(waiter);
+        }
+
+        var status = Park(waiter, ref _getters, milliseconds, cancellationToken);
+        item = waiter.Item;
+        waiter.Item = default!;
+        return status switch
+        {
+            QueueWaiter<T>.Done => Outcome.Item,
+            QueueWaiter<T>.Closed => Outcome.Closed,
+            _ => Outcome.Empty,
+        };
+    }
+
+    /// <summary>Waits for a linked waiter to be completed; unlinks it on timeout (returns Pending) or cancellation (throws).</summary>
+    private int Park(SyncQueueWaiter<T> waiter, ref WaitList list, int milliseconds, CancellationToken cancellationToken)
+    {
+        bool signalled;
+        try
+        {
+            signalled = waiter.Signal.Wait(milliseconds, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            lock (Sync)
+            {
+                if (waiter.Linked)
+                {
+                    list.Remove(waiter);
+                    throw;
+                }
+            }
+
+            return waiter.Status; // completed as the wait gave up: the outcome stands
+        }
+
+        if (!signalled)
+        {
+            lock (Sync)
+            {
+                if (waiter.Linked)
+                {
+                    list.Remove(waiter);
+                    return QueueWaiter<T>.Pending;
+                }
+            }
+        }
+
+        return waiter.Status;
+    }
+
+    private bool TryPutLocked(T item)
+    {
+        if (_getters.First is QueueWaiter<T> getter)
+        {
+            // A consumer is waiting, so the queue is empty: hand the item over.
+            _getters.Remove(getter);
+            CountPut();
+            getter.Item = item;
+            getter.Complete(QueueWaiter<T>.Done);
+            return true;
+        }
+
+        if (_maxSize == 0 || _count < _maxSize)
+        {
+            Enqueue(item);
+            CountPut();
+            return true;
+        }
+
+        return false;
+    }
+
+    private T TakeLocked()
+    {
+        var item = _items[_head];
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            _items[_head] = default!;
+        }
+
+        if (++_head == _items.Length)
+        {
+            _head = 0;
+        }
+
+        Volatile.Write(ref _count, _count - 1);
+
+        if (_putters.First is QueueWaiter<T> putter)
+        {
+            // A producer is waiting for the room just made.
+            _putters.Remove(putter);
+            Enqueue(putter.Item);
+            CountPut();
+            putter.Complete(QueueWaiter<T>.Done);
+        }
+
+        return item;
+    }
+
+    private void Enqueue(T item)
+    {
+        var items = _items;
+        if (_count == items.Length)
+        {
+            items = Grow();
+        }
+
+        var tail = _head + _count;
+        if (tail >= items.Length)
+        {
+            tail -= items.Length;
+        }
+
+        items[tail] = item;
+        Volatile.Write(ref _count, _count + 1);
+    }
+
+    private T[] Grow()
+    {
+        var capacity = _items.Length * 2;
+        if (_maxSize > 0 && capacity > _maxSize)
+        {
+            capacity = _maxSize;
+        }
+
+        var grown = new T[capacity];
+        var firstPart = Math.Min(_count, _items.Length - _head);
+        Array.Copy(_items, _head, grown, 0, firstPart);
+        Array.Copy(_items, 0, grown, firstPart, _count - firstPart);
+        _items = grown;
+        _head = 0;
+        return grown;
+    }
+
+    private void CountPut()
+    {
+        if (_countTasks)
+        {
+            UnfinishedCount++;
+        }
+    }
+}
