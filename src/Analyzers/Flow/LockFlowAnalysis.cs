@@ -180,31 +180,18 @@ internal sealed class LockFlowAnalysis
         {
             foreach (var operation in block.Operations)
             {
-                foreach (var node in operation.DescendantsAndSelf())
-                {
-                    switch (node)
-                    {
-                        case ILocalReferenceOperation local when Escapes(local):
-                            _result.EscapedSymbols.Add(local.Local);
-                            break;
-                        case IParameterReferenceOperation parameter when Escapes(parameter):
-                            _result.EscapedSymbols.Add(parameter.Parameter);
-                            break;
-                        case IFlowAnonymousFunctionOperation lambda:
-                            AddCaptured(lambda.Symbol);
-                            break;
-                    }
-                }
+                FindEscapes(operation);
             }
 
-            if (block.BranchValue is { } value && block.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Return)
+            if (block.BranchValue is { } value)
             {
-                foreach (var node in value.DescendantsAndSelf())
+                // A return value or a condition can pass a variable on or capture it too (`return Task.Run(() => w.Join())`).
+                FindEscapes(value);
+                if (block.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Return
+                    && SymbolOf(LockKey.Unwrap(value, _captures) ?? value) is { } returned)
                 {
-                    if (SymbolOf(node) is { } returned)
-                    {
-                        _result.EscapedSymbols.Add(returned);
-                    }
+                    // The variable itself is returned; reading a member of it (`return p.ExitCode`) is not an escape.
+                    _result.EscapedSymbols.Add(returned);
                 }
             }
         }
@@ -212,6 +199,25 @@ internal sealed class LockFlowAnalysis
         foreach (var localFunction in _cfg.LocalFunctions)
         {
             AddCaptured(localFunction);
+        }
+    }
+
+    private void FindEscapes(IOperation root)
+    {
+        foreach (var node in root.DescendantsAndSelf())
+        {
+            switch (node)
+            {
+                case ILocalReferenceOperation local when Escapes(local):
+                    _result.EscapedSymbols.Add(local.Local);
+                    break;
+                case IParameterReferenceOperation parameter when Escapes(parameter):
+                    _result.EscapedSymbols.Add(parameter.Parameter);
+                    break;
+                case IFlowAnonymousFunctionOperation lambda:
+                    AddCaptured(lambda.Symbol);
+                    break;
+            }
         }
     }
 

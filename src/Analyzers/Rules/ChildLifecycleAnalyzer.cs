@@ -165,8 +165,8 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             var waitedHere = result.ReleasedKeys.Contains(key);
             if (!IsOwnedForTermination(key, waitedHere, body, facts, context.CancellationToken)
                 || facts.IsPolledInLoop(key)
-                || facts.IsWaitLeftToCaller(key)
-                || !facts.IsFeasibleAgainst(site.Syntax, facts.JoinsOf(key), eitherSide: true))
+                || facts.IsWaitLeftToCaller(key, site.Syntax)
+                || !facts.IsFeasibleAgainst(site.Syntax, facts.JoinsOf(key)))
             {
                 continue;
             }
@@ -211,8 +211,10 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         var reported = new HashSet<IOperation>();
         foreach (var site in Leaks(result))
         {
+            // Never joined at all, or dropped outright by an assignment further down the same path.
+            var droppedByAssignment = result.ReboundWhileHeld.TryGetValue(site, out var rebind) && rebind.Syntax.SpanStart > site.Syntax.SpanStart;
             if (site.IsImplicit || !reported.Add(site) || !result.Sites.TryGetValue(site, out var info) || !result.IsFollowed(info.Key)
-                || result.ReleasedKeys.Contains(info.Key)
+                || (result.ReleasedKeys.Contains(info.Key) && !droppedByAssignment)
                 || info.Key.Receiver is not null || info.Key.Symbol is not ILocalSymbol local
                 || !facts.TryGetLocal(local, out var localFacts)
                 || !localFacts.CreatedHere || localFacts.IsIteration || localFacts.IsCaptured || localFacts.IsDaemon || localFacts.IsTerminated
@@ -240,7 +242,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             if (exceptional || pair.Key.IsImplicit || pair.Key is not IInvocationOperation join || !result.IsFollowed(key)
                 || key.Receiver is not null || key.Symbol is not ILocalSymbol local
                 || !facts.TryGetLocal(local, out var localFacts) || !localFacts.InitializedWithNewOnly || localFacts.IsCaptured
-                || !facts.HasNoPrivateScopes(join.Syntax, facts.StartsOf(key)))
+                || !facts.IsFeasibleAgainst(join.Syntax, facts.StartsOf(key)))
             {
                 continue;
             }
@@ -277,7 +279,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             }
             else
             {
-                if (!facts.IsFeasibleAgainst(site.Syntax, new[] { holder.Syntax }, eitherSide: true))
+                if (!facts.IsFeasibleAgainst(site.Syntax, new[] { holder.Syntax }))
                 {
                     continue;
                 }
@@ -301,7 +303,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             }
 
             var starts = sites.Where(s => result.Sites.TryGetValue(s, out var info) && info.Key.Equals(key)).ToList();
-            if (starts.Count == 0 || !starts.Any(s => facts.IsFeasibleAgainst(assignment.Syntax, new[] { s.Syntax }, eitherSide: true)))
+            if (starts.Count == 0 || !starts.Any(s => facts.IsFeasibleAgainst(assignment.Syntax, new[] { s.Syntax })))
             {
                 continue;
             }
@@ -368,17 +370,15 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
 
     private static string DescribeExit(IOperation site, LockFlowResult result)
     {
-        if (result.NormalExitLeaks.TryGetValue(site, out var exit))
-        {
-            return exit;
-        }
-
         if (result.ReboundWhileHeld.TryGetValue(site, out var assignment))
         {
-            return "the assignment at line " + Line(assignment.Syntax);
+            // Assigned again before the site: the loop's next pass replaces it.
+            return assignment.Syntax.SpanStart < site.Syntax.SpanStart
+                ? "the next pass of the loop"
+                : "the assignment at line " + Line(assignment.Syntax);
         }
 
-        return "the next pass of the loop";
+        return result.NormalExitLeaks.TryGetValue(site, out var exit) ? exit : "the next pass of the loop";
     }
 
     private static string Line(SyntaxNode node)
@@ -545,8 +545,11 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         /// <summary>A loop whose condition reads <c>HasExited</c>/<c>IsAlive</c> of the child waits for it by polling.</summary>
         public bool IsPolledInLoop(LockKey key) => _polled.Contains(key);
 
-        /// <summary>Every wait for the child is guarded by a <c>bool</c> parameter: the caller chooses whether to wait (<c>Stop(bool wait)</c>).</summary>
-        public bool IsWaitLeftToCaller(LockKey key)
+        /// <summary>
+        /// Every wait for the child is guarded by a <c>bool</c> parameter that does not also decide the
+        /// terminate: the caller chooses whether to wait (<c>Stop(bool wait)</c>).
+        /// </summary>
+        public bool IsWaitLeftToCaller(LockKey key, SyntaxNode terminate)
         {
             if (!_joins.TryGetValue(key, out var joins) || joins.Count == 0)
             {
@@ -559,6 +562,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                 for (IOperation? current = join, parent = join.Parent; parent is not null; current = parent, parent = parent.Parent)
                 {
                     if (parent is IConditionalOperation conditional && !ReferenceEquals(conditional.Condition, current)
+                        && !conditional.Syntax.Span.Contains(terminate.Span)
                         && conditional.Condition.DescendantsAndSelf().OfType<IParameterReferenceOperation>().Any(p => p.Parameter.Type.SpecialType == SpecialType.System_Boolean))
                     {
                         guarded = true;
@@ -595,32 +599,24 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>
-        /// The engine remembers booleans, not other conditions: a path it finds through two branches whose
-        /// conditions are correlated some other way (<c>if (n &gt; 0)</c> twice) may not exist. Trust it when
-        /// one side's conditional scopes all enclose the other (nothing private to both), or, with
-        /// <paramref name="eitherSide"/> off, when <paramref name="node"/> has no scope the others lack.
+        /// The engine remembers booleans, not other conditions: a path it finds through two branches of
+        /// different statements whose conditions are correlated some other way (<c>if (n &gt; 0)</c> twice)
+        /// may not exist. Trust it for each pair where one side runs under no condition the other lacks, or
+        /// where every such condition on both sides is the same statement (the two branches of one <c>if</c>).
         /// </summary>
-        public bool IsFeasibleAgainst(SyntaxNode node, IReadOnlyList<SyntaxNode> others, bool eitherSide)
+        public bool IsFeasibleAgainst(SyntaxNode node, IReadOnlyList<SyntaxNode> others)
         {
-            if (others.Count == 0)
+            foreach (var other in others)
             {
-                return true;
-            }
+                var mine = PrivateScopes(node, other);
+                var theirs = PrivateScopes(other, node);
+                if (mine.Count == 0 || theirs.Count == 0)
+                {
+                    continue;
+                }
 
-            if (HasNoPrivateScopes(node, others))
-            {
-                return true;
-            }
-
-            return eitherSide && others.All(other => HasNoPrivateScopes(other, new[] { node }));
-        }
-
-        /// <summary>Every conditionally run scope around <paramref name="node"/> also holds each of <paramref name="others"/>.</summary>
-        public bool HasNoPrivateScopes(SyntaxNode node, IReadOnlyList<SyntaxNode> others)
-        {
-            foreach (var scope in ConditionalScopes(node))
-            {
-                if (others.Any(other => !scope.Span.Contains(other.Span)))
+                var decider = Decider(mine[0]);
+                if (mine.Concat(theirs).Any(scope => Decider(scope) != decider))
                 {
                     return false;
                 }
@@ -628,6 +624,20 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
 
             return true;
         }
+
+        private static List<SyntaxNode> PrivateScopes(SyntaxNode node, SyntaxNode other)
+            => ConditionalScopes(node).Where(scope => !scope.Span.Contains(other.Span)).ToList();
+
+        /// <summary>The statement or expression whose condition decides whether a scope runs.</summary>
+        private static SyntaxNode Decider(SyntaxNode scope) => scope.Parent switch
+        {
+            ElseClauseSyntax { Parent: { } ifStatement } => ifStatement,
+            SwitchSectionSyntax { Parent: { } switchStatement } => switchStatement,
+            SwitchExpressionArmSyntax { Parent: { } switchExpression } => switchExpression,
+            CatchClauseSyntax { Parent: { } tryStatement } => tryStatement,
+            { } parent => parent,
+            null => scope,
+        };
 
         /// <summary>Nothing between the start and its innermost loop's body makes it conditional.</summary>
         public bool IsUnconditionalInLoop(SyntaxNode node)
@@ -1101,11 +1111,28 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                     case IInvocationOperation { TargetMethod: { Name: "Sleep" or "Delay" or "Report" } method }
                         when method.ContainingType?.Name is "Thread" or "Task" or "IProgress" or "Progress":
                         return true;
+                    case IAssignmentOperation assignment when IsMemberState(assignment.Target) && !assignment.Value.DescendantsAndSelf().Any(v => IsWaitedSubmission(v, catalog)):
+                        // `status.Text = file;` per item: the loop shows its progress, one item at a time, on purpose.
+                        return true;
                 }
             }
 
             return false;
         }
+
+        /// <summary>A field or a property (not an indexer, not a local): state others see change item by item.</summary>
+        private static bool IsMemberState(IOperation target)
+        {
+            while (target is IConversionOperation conversion)
+            {
+                target = conversion.Operand;
+            }
+
+            return target is IFieldReferenceOperation or IPropertyReferenceOperation { Arguments.Length: 0 };
+        }
+
+        private static bool IsWaitedSubmission(IOperation operation, LifecycleCatalog catalog)
+            => operation is IInvocationOperation invocation && catalog.ClassifySubmit(invocation) != SubmitKind.None && WaitOf(invocation) is not null;
 
         private static bool IsSubmission(IOperation operation, LifecycleCatalog catalog)
         {
