@@ -196,7 +196,8 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         switch (key.Symbol)
         {
             case ILocalSymbol local when key.Receiver is null:
-                return !facts.IsIterationVariable(local);
+                // A local of an enclosing method, terminated in a lambda: that method owns the wait.
+                return !facts.IsIterationVariable(local) && !(facts.TryGetLocal(local, out var localFacts) && localFacts.IsCaptured);
             case IFieldSymbol field when key.Receiver is null && !key.IsThis:
                 return waitedHere || !FieldIsWaitedOrHandedOn(field, cancellationToken);
             default:
@@ -242,7 +243,8 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             if (exceptional || pair.Key.IsImplicit || pair.Key is not IInvocationOperation join || !result.IsFollowed(key)
                 || key.Receiver is not null || key.Symbol is not ILocalSymbol local
                 || !facts.TryGetLocal(local, out var localFacts) || !localFacts.InitializedWithNewOnly || localFacts.IsCaptured
-                || !facts.IsFeasibleAgainst(join.Syntax, facts.StartsOf(key)))
+                || !facts.IsFeasibleAgainst(join.Syntax, facts.StartsOf(key), key.Symbol.Name)
+                || facts.IsGuardedByStateOf(join.Syntax, key.Symbol.Name))
             {
                 continue;
             }
@@ -261,7 +263,8 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         {
             var site = pair.Key;
             var holder = pair.Value;
-            if (site.IsImplicit || !result.Sites.TryGetValue(site, out var info) || !facts.HasStableIdentity(info.Key))
+            if (site.IsImplicit || !result.Sites.TryGetValue(site, out var info) || !facts.HasStableIdentity(info.Key)
+                || facts.IsGuardedByStateOf(site.Syntax, info.Key.Symbol.Name))
             {
                 continue;
             }
@@ -279,7 +282,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             }
             else
             {
-                if (!facts.IsFeasibleAgainst(site.Syntax, new[] { holder.Syntax }))
+                if (!facts.IsFeasibleAgainst(site.Syntax, new[] { holder.Syntax }, info.Key.Symbol.Name))
                 {
                     continue;
                 }
@@ -297,13 +300,13 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
     {
         foreach (var (assignment, key, sites) in observer.Found.OrderBy(f => f.Assignment.Syntax.SpanStart))
         {
-            if (assignment.IsImplicit || !facts.HasStableIdentity(key))
+            if (assignment.IsImplicit || !facts.HasStableIdentity(key) || facts.IsGuardedByStateOf(assignment.Syntax, key.Symbol.Name))
             {
                 continue;
             }
 
             var starts = sites.Where(s => result.Sites.TryGetValue(s, out var info) && info.Key.Equals(key)).ToList();
-            if (starts.Count == 0 || !starts.Any(s => facts.IsFeasibleAgainst(assignment.Syntax, new[] { s.Syntax })))
+            if (starts.Count == 0 || !starts.Any(s => facts.IsFeasibleAgainst(assignment.Syntax, new[] { s.Syntax }, key.Symbol.Name)))
             {
                 continue;
             }
@@ -604,12 +607,21 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         /// may not exist. Trust it for each pair where one side runs under no condition the other lacks, or
         /// where every such condition on both sides is the same statement (the two branches of one <c>if</c>).
         /// </summary>
-        public bool IsFeasibleAgainst(SyntaxNode node, IReadOnlyList<SyntaxNode> others)
+        /// <remarks>
+        /// With <paramref name="stateOf"/>, a branch decided by a test of that child's own state
+        /// (<c>if (!w.IsAlive) w.Start();</c>, <c>w?.Join()</c>) is not trusted either: the engine does not follow it.
+        /// </remarks>
+        public bool IsFeasibleAgainst(SyntaxNode node, IReadOnlyList<SyntaxNode> others, string? stateOf = null)
         {
             foreach (var other in others)
             {
                 var mine = PrivateScopes(node, other);
                 var theirs = PrivateScopes(other, node);
+                if (stateOf is not null && mine.Concat(theirs).Any(scope => TestsStateOf(Decider(scope), stateOf)))
+                {
+                    return false;
+                }
+
                 if (mine.Count == 0 || theirs.Count == 0)
                 {
                     continue;
@@ -623,6 +635,27 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             }
 
             return true;
+        }
+
+        /// <summary>The node runs only after a test of the child's own state (<c>if (w.IsAlive)</c>, <c>w?.Join()</c>).</summary>
+        public bool IsGuardedByStateOf(SyntaxNode node, string name) => ConditionalScopes(node).Any(scope => TestsStateOf(Decider(scope), name));
+
+        private static bool TestsStateOf(SyntaxNode decider, string name)
+        {
+            SyntaxNode? condition = decider switch
+            {
+                IfStatementSyntax ifStatement => ifStatement.Condition,
+                WhileStatementSyntax whileStatement => whileStatement.Condition,
+                ForStatementSyntax forStatement => forStatement.Condition,
+                ConditionalExpressionSyntax conditional => conditional.Condition,
+                SwitchStatementSyntax switchStatement => switchStatement.Expression,
+                SwitchExpressionSyntax switchExpression => switchExpression.GoverningExpression,
+                BinaryExpressionSyntax binary => binary.Left,
+                ConditionalAccessExpressionSyntax access => access.Expression,
+                _ => null,
+            };
+
+            return condition is not null && condition.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n => n.Identifier.ValueText == name);
         }
 
         private static List<SyntaxNode> PrivateScopes(SyntaxNode node, SyntaxNode other)
@@ -1014,7 +1047,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
 
         private static bool IsIndependent(ILoopOperation loop, IInvocationOperation submit, LifecycleCatalog catalog)
         {
-            if (LeavesEarlyOrPaces(loop, catalog))
+            if (LeavesEarlyOrPaces(loop, catalog) || IsOpenEnded(loop) || ConditionWaitsForResult(loop, catalog))
             {
                 return false;
             }
@@ -1090,6 +1123,91 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// A loop over a stream that is not all there yet (a consuming enumerable, a channel, <c>await
+        /// foreach</c>, <c>while (true)</c>, a loop until cancelled): a consumer that handles one item at a
+        /// time cannot submit "everything" first.
+        /// </summary>
+        private static bool IsOpenEnded(ILoopOperation loop)
+        {
+            switch (loop)
+            {
+                case IForEachLoopOperation { IsAsynchronous: true }:
+                    return true;
+                case IForEachLoopOperation forEach:
+                    var collection = forEach.Collection;
+                    while (collection is IConversionOperation conversion)
+                    {
+                        collection = conversion.Operand;
+                    }
+
+                    return collection is IInvocationOperation { TargetMethod.Name: "GetConsumingEnumerable" or "Consume" or "ConsumeAsync" or "ReadAllAsync" };
+                case IWhileLoopOperation { Condition: null }:
+                case IForLoopOperation { Condition: null }:
+                    return true;
+                case IWhileLoopOperation { Condition: { } condition }:
+                    return condition.ConstantValue is { HasValue: true, Value: true } || ReadsCancellation(condition);
+                case IForLoopOperation { Condition: { } forCondition }:
+                    return ReadsCancellation(forCondition);
+                default:
+                    return false;
+            }
+        }
+
+        private static bool ReadsCancellation(IOperation condition)
+            => condition.DescendantsAndSelf().Any(n => n is IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" or "IsCompleted" or "IsAddingCompleted" });
+
+        /// <summary>Whether the loop goes on depends on a result (<c>while (!done) done = await Task.Run(TryOnce);</c>).</summary>
+        private static bool ConditionWaitsForResult(ILoopOperation loop, LifecycleCatalog catalog)
+        {
+            var condition = loop switch
+            {
+                IWhileLoopOperation whileLoop => whileLoop.Condition,
+                IForLoopOperation forLoop => forLoop.Condition,
+                _ => null,
+            };
+            if (condition is null)
+            {
+                return false;
+            }
+
+            var fromResult = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            var derived = new List<(ISymbol Target, IOperation Value)>();
+            foreach (var operation in Descendants(loop.Body))
+            {
+                switch (operation)
+                {
+                    case IAssignmentOperation assignment:
+                        derived.AddRange(Storage(assignment.Target).Select(target => (target, assignment.Value)));
+                        break;
+                    case IVariableDeclaratorOperation declarator when declarator.GetVariableInitializer() is { } initializer:
+                        derived.Add((declarator.Symbol, initializer.Value));
+                        break;
+                    case IInvocationOperation { Instance: { } receiver } invocation when Mutators.Contains(invocation.TargetMethod.Name):
+                        derived.AddRange(Storage(receiver).SelectMany(target => invocation.Arguments.Select(a => (target, (IOperation)a.Value))));
+                        break;
+                }
+            }
+
+            bool changed;
+            do
+            {
+                changed = false;
+                foreach (var (target, value) in derived)
+                {
+                    if (!fromResult.Contains(target)
+                        && (value.DescendantsAndSelf().Any(v => IsWaitedSubmission(v, catalog)) || Read(value).Any(fromResult.Contains)))
+                    {
+                        fromResult.Add(target);
+                        changed = true;
+                    }
+                }
+            }
+            while (changed);
+
+            return Read(condition).Any(fromResult.Contains);
         }
 
         /// <summary>The loop can stop on a result (break, return, throw, goto, yield) or paces itself (another await, a sleep, a progress report).</summary>

@@ -577,6 +577,25 @@ public class LS4001Tests
         """);
 
     [Fact]
+    public Task KillInCallbackOfOuterProcess_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Diagnostics;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(ProcessStartInfo info, CancellationToken token)
+            {
+                using var p = Process.Start(info)!;
+                using (token.Register(() => p.Kill()))
+                {
+                    await p.WaitForExitAsync();
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task BrokenCode_DoesNotReportOrThrow() => Verify.VerifyNoDiagnosticOnBrokenCodeAsync("""
         using System.Diagnostics;
 

@@ -528,4 +528,68 @@ public class LS4004Tests
             }
         }
         """);
+
+    [Fact]
+    public Task StartGuardedByOwnState_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using Lockstep;
+
+        class C
+        {
+            void M()
+            {
+                var w = new Worker(() => { });
+                if (w.State == ChildState.Created)
+                {
+                    w.Start();
+                }
+
+                w.Join();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task JoinGuardedByIsAlive_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using Lockstep;
+
+        class C
+        {
+            void M(bool go)
+            {
+                var w = new Worker(() => { });
+                if (go)
+                {
+                    w.Start();
+                }
+
+                if (w.IsAlive)
+                {
+                    w.Join();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SecondStartGuardedByState_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using Lockstep;
+
+        class C
+        {
+            private readonly Worker _w = new(() => { });
+
+            void EnsureRunning(bool warm)
+            {
+                if (warm)
+                {
+                    _w.Start();
+                }
+
+                if (_w.State == ChildState.Created)
+                {
+                    _w.Start();
+                }
+            }
+        }
+        """);
 }

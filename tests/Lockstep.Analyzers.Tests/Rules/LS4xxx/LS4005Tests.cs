@@ -587,4 +587,80 @@ public class LS4005Tests
             }
         }
         """);
+
+    [Fact]
+    public Task ConsumingEnumerable_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Collections.Concurrent;
+        using Lockstep;
+
+        class C
+        {
+            void M(WorkerPool pool, BlockingCollection<string> jobs)
+            {
+                foreach (var job in jobs.GetConsumingEnumerable())
+                {
+                    pool.Submit(() => Run(job)).Wait();
+                }
+            }
+
+            static void Run(string job) { }
+        }
+        """);
+
+    [Fact]
+    public Task LoopUntilResultSaysDone_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M()
+            {
+                var done = false;
+                while (!done)
+                {
+                    done = await Task.Run(() => TryOnce());
+                }
+            }
+
+            static bool TryOnce() => true;
+        }
+        """);
+
+    [Fact]
+    public Task ServiceLoopUntilCancelled_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(CancellationToken token)
+            {
+                while (!token.IsCancellationRequested)
+                {
+                    await Task.Run(() => Tick(), token);
+                }
+            }
+
+            static void Tick() { }
+        }
+        """);
+
+    [Fact]
+    public Task AwaitForeachStream_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(IAsyncEnumerable<int> source)
+            {
+                await foreach (var item in source)
+                {
+                    await Task.Run(() => Handle(item));
+                }
+            }
+
+            static void Handle(int item) { }
+        }
+        """);
 }
