@@ -181,6 +181,7 @@ public class BlockingQueue<T>
         }
 
         AsyncQueueWaiter<T> waiter;
+        QueueWaiter<T>? wake = null;
         lock (Sync)
         {
             if (_closed)
@@ -188,9 +189,9 @@ public class BlockingQueue<T>
                 return ValueTask.FromException(NewClosed());
             }
 
-            if (TryPutLocked(item))
+            if (TryPutLocked(item, ref wake))
             {
-                return default;
+                goto Put;
             }
 
             waiter = new AsyncQueueWaiter<T>(this, isPutter: true) { Item = item };
@@ -199,6 +200,10 @@ public class BlockingQueue<T>
 
         waiter.Register(cancellationToken);
         return new ValueTask(waiter, waiter.Version);
+
+    Put:
+        wake?.Wake();
+        return default;
     }
 
     /// <summary>Removes and returns the oldest item, waiting while the queue is empty.</summary>
@@ -303,11 +308,14 @@ public class BlockingQueue<T>
         }
 
         AsyncQueueWaiter<T> waiter;
+        QueueWaiter<T>? wake = null;
+        T item;
         lock (Sync)
         {
             if (_count > 0)
             {
-                return new ValueTask<T>(TakeLocked());
+                item = TakeLocked(ref wake);
+                goto Got;
             }
 
             if (_closed)
@@ -321,6 +329,10 @@ public class BlockingQueue<T>
 
         waiter.Register(cancellationToken);
         return new ValueTask<T>(waiter, waiter.Version);
+
+    Got:
+        wake?.Wake();
+        return new ValueTask<T>(item);
     }
 
     /// <summary>
@@ -342,11 +354,13 @@ public class BlockingQueue<T>
             while (_putters.RemoveFirst() is QueueWaiter<T> putter)
             {
                 putter.Complete(QueueWaiter<T>.Closed);
+                putter.Wake();
             }
 
             while (_getters.RemoveFirst() is QueueWaiter<T> getter)
             {
                 getter.Complete(QueueWaiter<T>.Closed);
+                getter.Wake();
             }
         }
     }
@@ -438,6 +452,7 @@ public class BlockingQueue<T>
     private bool PutCore(T item, int milliseconds, CancellationToken cancellationToken)
     {
         SyncQueueWaiter<T> waiter;
+        QueueWaiter<T>? wake = null;
         lock (Sync)
         {
             if (_closed)
@@ -445,9 +460,9 @@ public class BlockingQueue<T>
                 throw new QueueClosedException("The queue has been closed: no more items can be put.");
             }
 
-            if (TryPutLocked(item))
+            if (TryPutLocked(item, ref wake))
             {
-                return true;
+                goto Put;
             }
 
             if (milliseconds == 0)
@@ -469,17 +484,22 @@ public class BlockingQueue<T>
             QueueWaiter<T>.Closed => throw new QueueClosedException("The queue was closed while waiting to put."),
             _ => false,
         };
+
+    Put:
+        wake?.Wake();
+        return true;
     }
 
     private Outcome GetCore(out T item, int milliseconds, CancellationToken cancellationToken)
     {
         SyncQueueWaiter<T> waiter;
+        QueueWaiter<T>? wake = null;
         lock (Sync)
         {
             if (_count > 0)
             {
-                item = TakeLocked();
-                return Outcome.Item;
+                item = TakeLocked(ref wake);
+                goto Got;
             }
 
             if (_closed)
@@ -508,46 +528,73 @@ public class BlockingQueue<T>
             QueueWaiter<T>.Closed => Outcome.Closed,
             _ => Outcome.Empty,
         };
+
+    Got:
+        wake?.Wake();
+        return Outcome.Item;
     }
 
-    /// <summary>Waits for a linked waiter to be completed; unlinks it on timeout (returns Pending) or cancellation (throws).</summary>
+    /// <summary>
+    /// Waits for a linked waiter to be completed; unlinks it on timeout (returns Pending) or cancellation (throws).
+    /// A completion that races with the timeout or the cancellation wins: the outcome stands.
+    /// </summary>
     private int Park(SyncQueueWaiter<T> waiter, ref WaitList list, int milliseconds, CancellationToken cancellationToken)
     {
-        bool signalled;
-        try
+        var deadline = Timeouts.Deadline(milliseconds);
+        while (true)
         {
-            signalled = waiter.Signal.Wait(milliseconds, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            lock (Sync)
+            bool signalled;
+            try
             {
-                if (waiter.Linked)
+                signalled = waiter.Signal.Wait(Timeouts.Remaining(deadline), cancellationToken);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ThreadInterruptedException)
+            {
+                lock (Sync)
                 {
-                    list.Remove(waiter);
-                    throw;
+                    if (waiter.Linked)
+                    {
+                        list.Remove(waiter);
+                        throw;
+                    }
                 }
+
+                // Completed as the wait gave up: the outcome stands (an item handed over is not lost), and an
+                // interrupt is re-armed for the thread's next blocking call.
+                if (ex is ThreadInterruptedException)
+                {
+                    Thread.CurrentThread.Interrupt();
+                }
+
+                return waiter.Status;
             }
 
-            return waiter.Status; // completed as the wait gave up: the outcome stands
-        }
+            if (signalled && Volatile.Read(ref waiter.Status) != QueueWaiter<T>.Pending)
+            {
+                return waiter.Status;
+            }
 
-        if (!signalled)
-        {
             lock (Sync)
             {
-                if (waiter.Linked)
+                if (!waiter.Linked)
+                {
+                    return waiter.Status; // completed; its wake-up is on its way
+                }
+
+                if (!signalled)
                 {
                     list.Remove(waiter);
                     return QueueWaiter<T>.Pending;
                 }
+
+                // A late wake-up meant for an earlier wait on this reused node: wait again.
+                waiter.Signal.Reset();
             }
         }
-
-        return waiter.Status;
     }
 
-    private bool TryPutLocked(T item)
+    /// <summary>Puts if possible; a consumer handed the item is returned in <paramref name="wake"/>, to be woken after the lock is released.</summary>
+    private bool TryPutLocked(T item, ref QueueWaiter<T>? wake)
     {
         if (_getters.First is QueueWaiter<T> getter)
         {
@@ -556,6 +603,7 @@ public class BlockingQueue<T>
             CountPut();
             getter.Item = item;
             getter.Complete(QueueWaiter<T>.Done);
+            wake = getter;
             return true;
         }
 
@@ -569,7 +617,8 @@ public class BlockingQueue<T>
         return false;
     }
 
-    private T TakeLocked()
+    /// <summary>Takes the oldest item; a producer admitted into the room made is returned in <paramref name="wake"/>.</summary>
+    private T TakeLocked(ref QueueWaiter<T>? wake)
     {
         var item = _items[_head];
         if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
@@ -589,8 +638,10 @@ public class BlockingQueue<T>
             // A producer is waiting for the room just made.
             _putters.Remove(putter);
             Enqueue(putter.Item);
+            putter.Item = default!;
             CountPut();
             putter.Complete(QueueWaiter<T>.Done);
+            wake = putter;
         }
 
         return item;

@@ -152,6 +152,8 @@ public sealed class ChildProcess : IChild
             if (_daemon)
             {
                 HookParentExit();
+                process.EnableRaisingEvents = true;
+                process.Exited += (_, _) => Forget(); // a daemon that ends on its own leaves the registry
             }
 
             try

@@ -179,17 +179,34 @@ public sealed class Condition
 
         long savedToken = 0;
         RLock.SavedState savedLevels = default;
-        if (_rlock is not null)
+        try
         {
-            savedLevels = _rlock.SaveAndRelease();
+            if (_rlock is not null)
+            {
+                savedLevels = _rlock.SaveAndRelease();
+            }
+            else
+            {
+                savedToken = _lock!.SaveAndRelease();
+            }
         }
-        else
+        catch
         {
-            savedToken = _lock!.SaveAndRelease();
+            // The lock was released by someone else since EnsureHeld: do not leave the (reused) node linked.
+            lock (_sync)
+            {
+                if (waiter.Linked)
+                {
+                    _waiters.Remove(waiter);
+                }
+            }
+
+            throw;
         }
 
         var notified = false;
         var cancelled = false;
+        var interrupted = false;
         try
         {
             notified = waiter.Signal.Wait(milliseconds, cancellationToken);
@@ -197,6 +214,10 @@ public sealed class Condition
         catch (OperationCanceledException)
         {
             cancelled = true;
+        }
+        catch (ThreadInterruptedException)
+        {
+            interrupted = true;
         }
         finally
         {
@@ -223,6 +244,16 @@ public sealed class Condition
             {
                 _lock!.Restore(savedToken);
             }
+        }
+
+        if (interrupted)
+        {
+            if (!notified)
+            {
+                throw new ThreadInterruptedException();
+            }
+
+            Thread.CurrentThread.Interrupt(); // keep the notification; the interrupt hits the next blocking call
         }
 
         if (cancelled && !notified)

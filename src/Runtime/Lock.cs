@@ -267,14 +267,15 @@ public sealed class Lock
         }
 
         var granted = false;
-        var cancelled = false;
+        Exception? failure = null;
         try
         {
             granted = waiter.Signal.Wait(milliseconds, cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex)
         {
-            cancelled = true;
+            // OperationCanceledException, or ThreadInterruptedException from Thread.Interrupt().
+            failure = ex;
         }
 
         if (!granted)
@@ -285,16 +286,21 @@ public sealed class Lock
                 {
                     _waiters.Remove(waiter);
                     Interlocked.Decrement(ref _waiterCount);
-                    if (cancelled)
+                    if (failure is not null)
                     {
-                        throw new OperationCanceledException(cancellationToken);
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
                     }
 
                     return 0;
                 }
             }
 
-            // The lock was handed to us as the wait gave up: we hold it, so report success.
+            // The lock was handed to us as the wait gave up: we hold it, so report success. An interrupt is
+            // re-armed for the thread's next blocking call rather than lost.
+            if (failure is ThreadInterruptedException)
+            {
+                Thread.CurrentThread.Interrupt();
+            }
         }
 
         return waiter.Token;

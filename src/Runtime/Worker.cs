@@ -116,6 +116,7 @@ public sealed class Worker : IChild
             }
             catch (Exception ex)
             {
+                _thread = null; // never ran: Join has nothing to wait for
                 _exception = ex;
                 Volatile.Write(ref _state, (int)ChildState.Faulted);
                 _finished.TrySetResult();
@@ -127,7 +128,7 @@ public sealed class Worker : IChild
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">Not started yet (rule LS4004), or called from the worker's own thread.</exception>
     /// <remarks>Python: <c>thread.join()</c>.</remarks>
-    public void Join() => StartedThread().Join();
+    public void Join() => StartedThread()?.Join();
 
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">Not started yet, or called from the worker's own thread.</exception>
@@ -136,7 +137,7 @@ public sealed class Worker : IChild
     public bool Join(TimeSpan timeout)
     {
         var ms = Timeouts.ToMilliseconds(timeout);
-        return StartedThread().Join(ms);
+        return StartedThread()?.Join(ms) ?? true;
     }
 
     /// <inheritdoc/>
@@ -173,12 +174,18 @@ public sealed class Worker : IChild
     /// <inheritdoc/>
     public override string ToString() => $"Worker '{Name}' ({State})";
 
-    private Thread StartedThread([System.Runtime.CompilerServices.CallerMemberName] string caller = "")
+    /// <summary>The worker's thread; null when Start failed to start it.</summary>
+    private Thread? StartedThread([System.Runtime.CompilerServices.CallerMemberName] string caller = "")
     {
         var thread = _thread;
-        if (thread is null || State == ChildState.Created)
+        if (State == ChildState.Created)
         {
             throw NotStarted(caller);
+        }
+
+        if (thread is null)
+        {
+            return null;
         }
 
         if (thread == Thread.CurrentThread)

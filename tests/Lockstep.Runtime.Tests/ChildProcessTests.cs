@@ -78,7 +78,7 @@ public class ChildProcessTests
     [Fact]
     public async Task Kill_EndsTheChild_JoinAsyncSeesIt()
     {
-        var child = new ChildProcess(Shell("trap '' TERM; echo ready; sleep 30"));
+        var child = new ChildProcess(Shell("trap '' TERM; echo ready; exec sleep 30"));
         child.Start();
         Assert.Equal("ready", child.Process!.StandardOutput.ReadLine());
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => child.JoinAsync(new CancellationTokenSource(20).Token));

@@ -12,10 +12,17 @@ internal abstract class QueueWaiter<T> : WaitNode
     /// <summary>The producer's item, or the item handed to a consumer.</summary>
     public T Item = default!;
 
+    /// <summary>Pending until the waiter is unlinked and completed; written under the queue's lock.</summary>
     public int Status;
 
-    /// <summary>Wakes the waiter with its outcome. Called under the queue's lock, after unlinking.</summary>
-    public abstract void Complete(int status);
+    /// <summary>Records the outcome. Called under the queue's lock, after unlinking; <see cref="Wake"/> follows.</summary>
+    public void Complete(int status) => Volatile.Write(ref Status, status);
+
+    /// <summary>
+    /// Wakes the completed waiter. Called once after <see cref="Complete"/>, preferably after the queue's lock is
+    /// released (a thread wake-up inside the lock would lengthen every other caller's wait for it).
+    /// </summary>
+    public abstract void Wake();
 }
 
 /// <summary>A blocked thread; one per thread and item type, reused, so a blocking put or get allocates nothing.</summary>
@@ -34,11 +41,11 @@ internal sealed class SyncQueueWaiter<T> : QueueWaiter<T>
         return waiter;
     }
 
-    public override void Complete(int status)
-    {
-        Status = status;
-        Signal.Set();
-    }
+    /// <summary>
+    /// May arrive late, after the thread has moved on to a later wait with this node: that wait sees a set signal
+    /// with a pending status, treats it as spurious, and waits again.
+    /// </summary>
+    public override void Wake() => Signal.Set();
 }
 
 /// <summary>A pending <c>PutAsync</c> / <c>GetAsync</c>.</summary>
@@ -71,10 +78,9 @@ internal sealed class AsyncQueueWaiter<T> : QueueWaiter<T>, IValueTaskSource<T>,
         }
     }
 
-    public override void Complete(int status)
+    public override void Wake()
     {
-        Status = status;
-        if (status == Done)
+        if (Status == Done)
         {
             var item = Item;
             Item = default!;
