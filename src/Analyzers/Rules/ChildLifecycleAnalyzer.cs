@@ -115,6 +115,11 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeBodies(OperationBlockAnalysisContext context, LifecycleCatalog catalog, BodyScan scan)
     {
+        if (context.OperationBlocks.FirstOrDefault()?.Syntax is { } syntax && IsBeingTyped(syntax))
+        {
+            return;
+        }
+
         BodyFacts? facts = null;
         foreach (var body in FlowBodies.Collect(context))
         {
@@ -382,6 +387,16 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         }
 
         return result.NormalExitLeaks.TryGetValue(site, out var exit) ? exit : "the next pass of the loop";
+    }
+
+    /// <summary>
+    /// The file does not parse: no report until it does. A missing brace elsewhere can turn the rest of
+    /// a method into a local function, so the body's own syntax is not enough to tell.
+    /// </summary>
+    private static bool IsBeingTyped(SyntaxNode node)
+    {
+        var root = node.SyntaxTree.GetRoot();
+        return root.ContainsDiagnostics && root.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error);
     }
 
     private static string Line(SyntaxNode node)
@@ -976,7 +991,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         {
             var kind = catalog.ClassifySubmit(submit);
             if (kind == SubmitKind.None || WaitOf(submit) is not { } wait || LoopAround(wait.Operation) is not { } loop
-                || !IsIndependent(loop, submit, catalog))
+                || IsBeingTyped(loop) || !IsIndependent(loop, submit, catalog))
             {
                 return;
             }
@@ -1001,6 +1016,9 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                 what,
                 how));
         }
+
+        private static bool IsBeingTyped(ILoopOperation loop)
+            => ChildLifecycleAnalyzer.IsBeingTyped(loop.Syntax) || loop.DescendantsAndSelf().Any(o => o is IInvalidOperation);
 
         /// <summary>The operation that waits for the submission's task right away, and how.</summary>
         private static (IOperation Operation, string Form)? WaitOf(IInvocationOperation submit)
