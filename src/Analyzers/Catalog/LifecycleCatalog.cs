@@ -261,6 +261,12 @@ internal sealed class LifecycleCatalog
             _kinds = kinds;
         }
 
+        private bool PassesToken(IInvocationOperation invocation)
+            => invocation.Arguments.Any(a => a.ArgumentKind == ArgumentKind.Explicit
+                && SymbolEqualityComparer.Default.Equals(a.Parameter?.Type, _owner._types.CancellationToken)
+                && a.Value is not IDefaultValueOperation
+                && !(a.Value is IPropertyReferenceOperation { Property.Name: "None" } none && SymbolEqualityComparer.Default.Equals(none.Property.ContainingType, _owner._types.CancellationToken)));
+
         /// <summary>A child handed to code this method cannot see may be joined (or started) there.</summary>
         public bool EscapeEndsTracking => true;
 
@@ -282,7 +288,8 @@ internal sealed class LifecycleCatalog
 
             if (kind == LifecycleCallKind.Join && _joinReleases)
             {
-                operation = new LockOperation(LockOpKind.Release, LockFamily.Resource, LockMode.Exclusive, call.Target, mayFail: false, takenFlag: null, returnsScope: false);
+                // A wait given a cancellation token may end in OperationCanceledException with the child still running.
+                operation = new LockOperation(LockOpKind.Release, LockFamily.Resource, LockMode.Exclusive, call.Target, mayFail: PassesToken(invocation), takenFlag: null, returnsScope: false);
                 return true;
             }
 

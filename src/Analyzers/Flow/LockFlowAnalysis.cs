@@ -516,6 +516,12 @@ internal sealed class LockFlowAnalysis
                 break;
 
             case LockOpKind.Release:
+                if (op.MayFail)
+                {
+                    // A release that can end in an exception (a join cancelled by its token) leaves the resource held on that path.
+                    events.Add(new FlowEvent(FlowEventKind.MayThrow, invocation));
+                }
+
                 _result.ReleasedKeys.Add(key);
                 events.Add(new FlowEvent(FlowEventKind.Release, invocation, key, op.Family));
                 break;

@@ -170,6 +170,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             var waitedHere = result.ReleasedKeys.Contains(key);
             if (!IsOwnedForTermination(key, waitedHere, body, facts, context.CancellationToken)
                 || facts.IsPolledInLoop(key)
+                || facts.IsCleanupAfterFullWait(site.Syntax, key)
                 || facts.IsWaitLeftToCaller(key, site.Syntax)
                 || !facts.IsFeasibleAgainst(site.Syntax, facts.JoinsOf(key)))
             {
@@ -559,6 +560,24 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         public IReadOnlyList<SyntaxNode> StartsOf(LockKey key) => _starts.TryGetValue(key, out var list) ? list : Array.Empty<SyntaxNode>();
 
         public IReadOnlyList<SyntaxNode> JoinsOf(LockKey key) => _joins.TryGetValue(key, out var list) ? list.Select(j => j.Syntax).ToList() : Array.Empty<SyntaxNode>();
+
+        /// <summary>
+        /// <c>try { …; p.WaitForExit(); } finally { if (!p.HasExited) p.Kill(); }</c>: the try waits for the
+        /// child without a timeout, so the kill runs only when an exception cut that wait short; the
+        /// normal path the engine finds through it (the state test is not followed) does not exist.
+        /// </summary>
+        public bool IsCleanupAfterFullWait(SyntaxNode terminate, LockKey key)
+        {
+            var finallyClause = terminate.FirstAncestorOrSelf<FinallyClauseSyntax>();
+            if (finallyClause?.Parent is not TryStatementSyntax tryStatement
+                || !ConditionalScopes(terminate).Any(scope => finallyClause.Span.Contains(scope.Span) && TestsStateOf(Decider(scope), key.Symbol.Name))
+                || !_joins.TryGetValue(key, out var joins))
+            {
+                return false;
+            }
+
+            return joins.Any(join => tryStatement.Block.Span.Contains(join.Syntax.Span) && !Catalog.Classify(join).IsTimed);
+        }
 
         /// <summary>A loop whose condition reads <c>HasExited</c>/<c>IsAlive</c> of the child waits for it by polling.</summary>
         public bool IsPolledInLoop(LockKey key) => _polled.Contains(key);

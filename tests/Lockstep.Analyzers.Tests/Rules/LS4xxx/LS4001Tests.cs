@@ -596,6 +596,56 @@ public class LS4001Tests
         """);
 
     [Fact]
+    public Task KillInFinallyAfterFullWait_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Diagnostics;
+
+        class C
+        {
+            string M(ProcessStartInfo info)
+            {
+                var p = Process.Start(info)!;
+                try
+                {
+                    var output = p.StandardOutput.ReadToEnd();
+                    p.WaitForExit();
+                    return output;
+                }
+                finally
+                {
+                    if (!p.HasExited)
+                    {
+                        p.Kill();
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task KillOnCancellationOfTheWait_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Diagnostics;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(ProcessStartInfo info, CancellationToken token)
+            {
+                using var p = Process.Start(info)!;
+                try
+                {
+                    await p.WaitForExitAsync(token);
+                }
+                catch (OperationCanceledException)
+                {
+                    {|LS4001:p.Kill()|};
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task BrokenCode_DoesNotReportOrThrow() => Verify.VerifyNoDiagnosticOnBrokenCodeAsync("""
         using System.Diagnostics;
 
