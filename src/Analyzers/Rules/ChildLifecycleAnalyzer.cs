@@ -225,6 +225,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                 || info.Key.Receiver is not null || info.Key.Symbol is not ILocalSymbol local
                 || !facts.TryGetLocal(local, out var localFacts)
                 || !localFacts.CreatedHere || localFacts.IsIteration || localFacts.IsCaptured || localFacts.IsDaemon || localFacts.IsTerminated
+                || facts.IsPolledInLoop(info.Key)
                 || localFacts.Kind is not (ChildKind.Lockstep or ChildKind.Thread))
             {
                 continue;
@@ -1144,12 +1145,14 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                 return false;
             }
 
-            // The work writes state outside itself: running the items together would race on it.
+            // The work writes state outside itself: running the items together would race on it. (A call
+            // to a method of this instance is not counted here: what it writes is not known, and most such
+            // calls compute.)
             foreach (var argument in delegates)
             {
                 foreach (var operation in argument.DescendantsAndSelf())
                 {
-                    foreach (var written in Written(operation))
+                    foreach (var written in Written(operation, includeCallsOnThis: false))
                     {
                         if (!DeclaredWithin(written, argument.Syntax.Span))
                         {
@@ -1267,7 +1270,8 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                         when method.ContainingType?.Name is "Thread" or "Task" or "IProgress" or "Progress":
                         return true;
                     case IAssignmentOperation assignment when IsMemberState(assignment.Target) && !assignment.Value.DescendantsAndSelf().Any(v => IsWaitedSubmission(v, catalog)):
-                        // `status.Text = file;` per item: the loop shows its progress, one item at a time, on purpose.
+                    case IIncrementOrDecrementOperation increment when IsMemberState(increment.Target):
+                        // `status.Text = file;`, `progress.Value++;` per item: the loop shows its progress, one item at a time, on purpose.
                         return true;
                 }
             }
@@ -1335,7 +1339,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>What an operation writes or may mutate: assignment targets, ref/out arguments, receivers of mutating calls.</summary>
-        private static IEnumerable<ISymbol> Written(IOperation operation)
+        private static IEnumerable<ISymbol> Written(IOperation operation, bool includeCallsOnThis = true)
         {
             switch (operation)
             {
@@ -1347,7 +1351,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                     return Storage(argument.Value);
                 case IInvocationOperation { Instance: { } receiver } invocation when Mutators.Contains(invocation.TargetMethod.Name):
                     return Storage(receiver);
-                case IInvocationOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } receiver } when receiver.IsImplicit:
+                case IInvocationOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } receiver } when receiver.IsImplicit && includeCallsOnThis:
                     // A call to an instance method of this type may change anything of this instance.
                     return receiver.Type is null ? Enumerable.Empty<ISymbol>() : new ISymbol[] { receiver.Type };
                 default:

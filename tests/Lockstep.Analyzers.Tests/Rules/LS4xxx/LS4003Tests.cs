@@ -467,4 +467,37 @@ public class LS4003Tests
             }
         }
         """);
+
+    [Fact]
+    public Task PolledUntilDone_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+        using Lockstep;
+
+        class C
+        {
+            void M()
+            {
+                var w = new Worker(() => { });
+                w.Start();
+                while (w.IsAlive)
+                {
+                    Thread.Sleep(10);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task NamedForegroundThread_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            void M()
+            {
+                var t = new Thread(() => { }) { Name = "pump" };
+                {|LS4003:t.Start()|};
+            }
+        }
+        """);
 }

@@ -592,4 +592,44 @@ public class LS4004Tests
             }
         }
         """);
+
+    [Fact]
+    public Task IChildParameterRestartedAfterJoin_Reports() => Verify.VerifyAnalyzerAsync("""
+        using Lockstep;
+
+        class C
+        {
+            void Rerun(IChild child)
+            {
+                child.Start();
+                child.Join();
+                {|LS4004:child.Start()|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task JoinWhenSwitchMissesACase_Reports() => Verify.VerifyAnalyzerAsync("""
+        using Lockstep;
+
+        class C
+        {
+            void M(int mode)
+            {
+                var w = new Worker(() => { });
+                switch (mode)
+                {
+                    case 1:
+                        w.Start();
+                        break;
+                    case 2:
+                        w.IsDaemon = true;
+                        w.Start();
+                        break;
+                }
+
+                {|LS4004:w.Join()|};
+            }
+        }
+        """);
 }

@@ -663,4 +663,51 @@ public class LS4005Tests
             static void Handle(int item) { }
         }
         """);
+
+    [Fact]
+    public Task WorkCallsInstanceMethod_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly List<int> _results = new();
+
+            async Task M(int[] items, CancellationToken token)
+            {
+                foreach (var item in items)
+                {
+                    var result = {|LS4005:await Task.Run(() => Compute(item), token)|};
+                    _results.Add(result);
+                }
+            }
+
+            int Compute(int x) => x * 2;
+        }
+        """);
+
+    [Fact]
+    public Task ProgressCounterPerItem_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class Bar
+        {
+            public int Value { get; set; }
+        }
+
+        class C
+        {
+            private readonly Bar _bar = new();
+
+            async Task M(string[] files)
+            {
+                foreach (var f in files)
+                {
+                    await Task.Run(() => System.Console.WriteLine(f));
+                    _bar.Value++;
+                }
+            }
+        }
+        """);
 }
