@@ -251,8 +251,12 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                 || key.Receiver is not null || key.Symbol is not ILocalSymbol local
                 || !facts.TryGetLocal(local, out var localFacts) || !localFacts.InitializedWithNewOnly || localFacts.IsCaptured
                 || !facts.IsFeasibleAgainst(join.Syntax, facts.StartsOf(key), key.Symbol.Name)
-                || facts.IsGuardedByStateOf(join.Syntax, key.Symbol.Name))
+                || facts.IsGuardedByStateOf(join.Syntax, key.Symbol.Name)
+                || InLoop(join.Syntax)
+                || facts.JoinsOf(key).Any(other => other.SpanStart < join.Syntax.SpanStart))
             {
+                // (A join also ends the "started" state of this run, so a second join, or a join a loop
+                // reaches again, finds nothing held without the child being unstarted.)
                 continue;
             }
 

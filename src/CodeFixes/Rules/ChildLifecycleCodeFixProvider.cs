@@ -106,7 +106,7 @@ public sealed class ChildLifecycleCodeFixProvider : CodeFixProvider
         {
             wait = AwaitExpression(Call(receiver, asyncName));
         }
-        else if (!isAsync && TimeoutInUse(call.Statement, model, catalog, cancellationToken) is { } timeout)
+        else if (!isAsync && TimeoutInUse(call.Statement, invocation.Instance!.Type!, syncName, model, catalog, cancellationToken) is { } timeout)
         {
             wait = Call(receiver, syncName, timeout);
         }
@@ -134,7 +134,7 @@ public sealed class ChildLifecycleCodeFixProvider : CodeFixProvider
     /// The timeout of a timed wait the method already makes (<c>p.WaitForExit(5000)</c>,
     /// <c>w.Join(timeout)</c>), when the same expression means the same thing after the terminate.
     /// </summary>
-    private static ExpressionSyntax? TimeoutInUse(StatementSyntax terminate, SemanticModel model, LifecycleCatalog catalog, CancellationToken cancellationToken)
+    private static ExpressionSyntax? TimeoutInUse(StatementSyntax terminate, ITypeSymbol childType, string waitName, SemanticModel model, LifecycleCatalog catalog, CancellationToken cancellationToken)
     {
         var body = terminate.FirstAncestorOrSelf<MemberDeclarationSyntax>();
         if (body is null)
@@ -151,8 +151,11 @@ public sealed class ChildLifecycleCodeFixProvider : CodeFixProvider
                 continue;
             }
 
+            // The same timeout must fit a wait of this child (Process takes milliseconds or a TimeSpan, Lockstep a TimeSpan).
             var timeout = invocation.ArgumentList.Arguments[0].Expression;
-            if (IsPortable(timeout, terminate.SpanStart, model, cancellationToken))
+            if (IsPortable(timeout, terminate.SpanStart, model, cancellationToken)
+                && model.GetTypeInfo(timeout, cancellationToken).Type is { } timeoutType
+                && HasOverloadTaking(childType, waitName, timeoutType, model.Compilation))
             {
                 return timeout.WithoutTrivia();
             }
@@ -383,6 +386,19 @@ public sealed class ChildLifecycleCodeFixProvider : CodeFixProvider
         => InvocationExpression(
             MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver.WithoutTrivia(), IdentifierName(name)),
             ArgumentList(SeparatedList(arguments.Select(Argument))));
+
+    private static bool HasOverloadTaking(ITypeSymbol type, string name, ITypeSymbol argument, Compilation compilation)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.GetMembers(name).OfType<IMethodSymbol>().Any(m => m.Parameters.Length == 1 && compilation.ClassifyConversion(argument, m.Parameters[0].Type).IsImplicit))
+            {
+                return true;
+            }
+        }
+
+        return type.AllInterfaces.Any(i => i.GetMembers(name).OfType<IMethodSymbol>().Any(m => m.Parameters.Length == 1 && compilation.ClassifyConversion(argument, m.Parameters[0].Type).IsImplicit));
+    }
 
     private static bool HasParameterlessOverload(ITypeSymbol type, string name)
     {

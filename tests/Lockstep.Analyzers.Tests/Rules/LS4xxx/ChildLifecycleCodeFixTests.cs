@@ -179,6 +179,84 @@ public class ChildLifecycleCodeFixTests
         }
         """);
 
+    [Fact]
+    public Task MillisecondTimeoutDoesNotFitAWorker_UntimedJoin() => Verify.VerifyCodeFixAsync("""
+        using System.Diagnostics;
+        using Lockstep;
+
+        class C
+        {
+            void M(Process p)
+            {
+                p.WaitForExit(1000);
+                var w = new Worker(() => { });
+                w.Start();
+                {|LS4001:w.Terminate()|};
+            }
+        }
+        """, """
+        using System.Diagnostics;
+        using Lockstep;
+
+        class C
+        {
+            void M(Process p)
+            {
+                p.WaitForExit(1000);
+                var w = new Worker(() => { });
+                w.Start();
+                w.Terminate();
+                w.Join();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TimeSpanTimeoutReusedForWorker_TimedJoin() => Verify.VerifyCodeFixAsync("""
+        using System;
+        using Lockstep;
+
+        class C
+        {
+            private static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
+
+            bool M()
+            {
+                var w = new Worker(token => { });
+                w.Start();
+                if (w.Join(Grace))
+                {
+                    return true;
+                }
+
+                {|LS4001:w.Terminate()|};
+                return false;
+            }
+        }
+        """, """
+        using System;
+        using Lockstep;
+
+        class C
+        {
+            private static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
+
+            bool M()
+            {
+                var w = new Worker(token => { });
+                w.Start();
+                if (w.Join(Grace))
+                {
+                    return true;
+                }
+
+                w.Terminate();
+                w.Join(Grace);
+                return false;
+            }
+        }
+        """);
+
     // ------------------------------------------------------------ LS4002
 
     [Fact]

@@ -632,4 +632,46 @@ public class LS4004Tests
             }
         }
         """);
+
+    [Fact]
+    public Task SecondJoinAfterTimedJoin_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using Lockstep;
+
+        class C
+        {
+            bool M()
+            {
+                var w = new Worker(token => { });
+                w.Start();
+                if (w.Join(TimeSpan.FromSeconds(1)))
+                {
+                    return true;
+                }
+
+                w.Terminate();
+                w.Join();
+                return false;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task JoinInLoop_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using Lockstep;
+
+        class C
+        {
+            void M()
+            {
+                var w = new Worker(() => { });
+                w.Start();
+                while (!w.Join(TimeSpan.FromSeconds(1)))
+                {
+                    Console.WriteLine("still running");
+                }
+            }
+        }
+        """);
 }
