@@ -127,7 +127,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             if (scan.Terminates && LockFlowAnalysis.Analyze(body.Graph, catalog.Termination, observer: null, cancellationToken) is { } terminated)
             {
                 facts ??= BodyFacts.Build(context, catalog);
-                ReportTerminatedNotJoined(context, body, terminated, facts);
+                ReportTerminatedNotJoined(context, terminated, facts);
             }
 
             if ((scan.Starts > 0 || (scan.Joins && scan.Creates)) && LockFlowAnalysis.Analyze(body.Graph, catalog.StartToJoin, observer: null, cancellationToken) is { } started)
@@ -155,7 +155,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
 
     // ---------------------------------------------------------------- LS4001
 
-    private static void ReportTerminatedNotJoined(OperationBlockAnalysisContext context, FlowBody body, LockFlowResult result, BodyFacts facts)
+    private static void ReportTerminatedNotJoined(OperationBlockAnalysisContext context, LockFlowResult result, BodyFacts facts)
     {
         var reported = new HashSet<LockKey>();
         foreach (var site in Leaks(result))
@@ -168,7 +168,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
 
             var key = info.Key;
             var waitedHere = result.ReleasedKeys.Contains(key);
-            if (!IsOwnedForTermination(key, waitedHere, body, facts, context.CancellationToken)
+            if (!IsOwnedForTermination(key, waitedHere, facts, context.CancellationToken)
                 || facts.IsPolledInLoop(key)
                 || facts.IsCleanupAfterFullWait(site.Syntax, key)
                 || facts.IsWaitLeftToCaller(key, site.Syntax)
@@ -197,7 +197,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
     /// this method waits for it on some path (it shows the method owns the wait). A private field's when
     /// this method waits on some path, or when no member of the type ever waits for it or hands it on.
     /// </summary>
-    private static bool IsOwnedForTermination(LockKey key, bool waitedHere, FlowBody body, BodyFacts facts, CancellationToken cancellationToken)
+    private static bool IsOwnedForTermination(LockKey key, bool waitedHere, BodyFacts facts, CancellationToken cancellationToken)
     {
         switch (key.Symbol)
         {
@@ -418,7 +418,6 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                 case DoStatementSyntax:
                 case ForStatementSyntax:
                 case CommonForEachStatementSyntax:
-                case GotoStatementSyntax:
                     return true;
                 case AnonymousFunctionExpressionSyntax:
                 case LocalFunctionStatementSyntax:
