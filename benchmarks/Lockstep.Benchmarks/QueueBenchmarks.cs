@@ -35,9 +35,11 @@ public class QueueBenchmarks
         _team = new ThreadTeam(2 * Pairs);
         _queue = new BlockingQueue<int>(Bounded ? 1024 : 0);
         _collection = Bounded ? new BlockingCollection<int>(new ConcurrentQueue<int>(), 1024) : new BlockingCollection<int>(new ConcurrentQueue<int>());
+        // Default (multi-reader, multi-writer) channels, like the other two queues; see SpscChannelBenchmarks for the
+        // channels specialised for one reader and one writer.
         _channel = Bounded
-            ? System.Threading.Channels.Channel.CreateBounded<int>(new BoundedChannelOptions(1024) { SingleReader = Pairs == 1, SingleWriter = Pairs == 1 })
-            : System.Threading.Channels.Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = Pairs == 1, SingleWriter = Pairs == 1 });
+            ? System.Threading.Channels.Channel.CreateBounded<int>(1024)
+            : System.Threading.Channels.Channel.CreateUnbounded<int>();
     }
 
     [GlobalCleanup]
@@ -153,5 +155,51 @@ public class QueueBenchmarks
         }
 
         return Task.WhenAll(tasks);
+    }
+}
+
+/// <summary>
+/// For reference: channels created with SingleReader/SingleWriter, which pick an implementation specialised for exactly
+/// one reader and one writer (lock-free when unbounded). No multi-producer multi-consumer queue can use such a shortcut.
+/// </summary>
+[MemoryDiagnoser]
+[BenchmarkCategory("Queues")]
+public class SpscChannelBenchmarks
+{
+    private const int Items = 100_000;
+
+    private Channel<int> _channel = null!;
+
+    [Params(false, true)]
+    public bool Bounded { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _channel = Bounded
+            ? System.Threading.Channels.Channel.CreateBounded<int>(new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true })
+            : System.Threading.Channels.Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    }
+
+    [Benchmark(OperationsPerInvoke = Items, Description = "Channel SingleReader/SingleWriter 1x1")]
+    public Task SingleReaderSingleWriter()
+    {
+        var writer = _channel.Writer;
+        var reader = _channel.Reader;
+        var producer = Task.Run(async () =>
+        {
+            for (var i = 0; i < Items; i++)
+            {
+                await writer.WriteAsync(i);
+            }
+        });
+        var consumer = Task.Run(async () =>
+        {
+            for (var i = 0; i < Items; i++)
+            {
+                await reader.ReadAsync();
+            }
+        });
+        return Task.WhenAll(producer, consumer);
     }
 }

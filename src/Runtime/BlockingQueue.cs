@@ -18,8 +18,9 @@ namespace Lockstep;
 /// <see cref="QueueEmptyException"/> / <see cref="QueueFullException"/> / <see cref="QueueClosedException"/>).
 /// BCL: <see cref="System.Collections.Concurrent.BlockingCollection{T}"/> (<c>Add</c>, <c>Take</c>, <c>TryAdd</c>, <c>TryTake</c>,
 /// <c>CompleteAdding</c>, <c>GetConsumingEnumerable</c>) and <c>System.Threading.Channels.Channel</c> for async code.</para>
-/// <para>A put into a queue with a waiting consumer hands the item straight to that consumer; a get from a full queue
-/// admits the first waiting producer. Waiters are served in FIFO order. Blocking puts and gets allocate nothing per item;
+/// <para>A put into a queue with a waiting consumer hands the item straight to that consumer (the one that blocked last:
+/// consumers are interchangeable, and it is the cheapest to wake); a get from a full queue admits the producer that
+/// blocked first, so producers are served in FIFO order. Blocking puts and gets allocate nothing per item;
 /// every blocking call has a <see cref="CancellationToken"/> overload, and cancelling it releases the caller.</para>
 /// <para>Do not test <see cref="IsEmpty"/>, <see cref="IsFull"/> or <see cref="Count"/> before acting: use
 /// <see cref="TryGet(out T)"/> / <see cref="TryPut(T)"/> (analyzer rule LS3001), and consume with <see cref="Consume"/>
@@ -28,6 +29,9 @@ namespace Lockstep;
 public class BlockingQueue<T>
 {
     private const int DefaultCapacity = 16;
+    private const int WaitSpins = 10; // SpinWait's iterations before it starts yielding
+
+
 
     private protected readonly SyncLock Sync = new();
     private readonly int _maxSize;
@@ -324,7 +328,7 @@ public class BlockingQueue<T>
             }
 
             waiter = new AsyncQueueWaiter<T>(this, isPutter: false);
-            _getters.AddLast(waiter);
+            _getters.AddFirst(waiter); // newest first: see TryPutLocked
         }
 
         waiter.Register(cancellationToken);
@@ -416,6 +420,30 @@ public class BlockingQueue<T>
         }
     }
 
+    /// <summary>Producers blocked in a put right now (for tests).</summary>
+    internal int WaitingProducers
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return _putters.Count;
+            }
+        }
+    }
+
+    /// <summary>Consumers blocked in a get right now (for tests).</summary>
+    internal int WaitingConsumers
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return _getters.Count;
+            }
+        }
+    }
+
     /// <summary>Unlinks a cancelled async waiter; false if it was completed first.</summary>
     internal bool TryUnlink(AsyncQueueWaiter<T> waiter)
     {
@@ -451,6 +479,11 @@ public class BlockingQueue<T>
     /// <summary>Puts, waiting up to <paramref name="milliseconds"/>; false on timeout.</summary>
     private bool PutCore(T item, int milliseconds, CancellationToken cancellationToken)
     {
+        if (milliseconds != 0 && _maxSize > 0 && Volatile.Read(ref _count) >= _maxSize)
+        {
+            SpinWhile(full: true);
+        }
+
         SyncQueueWaiter<T> waiter;
         QueueWaiter<T>? wake = null;
         lock (Sync)
@@ -492,6 +525,11 @@ public class BlockingQueue<T>
 
     private Outcome GetCore(out T item, int milliseconds, CancellationToken cancellationToken)
     {
+        if (milliseconds != 0 && Volatile.Read(ref _count) == 0)
+        {
+            SpinWhile(full: false);
+        }
+
         SyncQueueWaiter<T> waiter;
         QueueWaiter<T>? wake = null;
         lock (Sync)
@@ -516,7 +554,7 @@ public class BlockingQueue<T>
 
             cancellationToken.ThrowIfCancellationRequested();
             waiter = SyncQueueWaiter<T>.Rent();
-            _getters.AddLast(waiter);
+            _getters.AddFirst(waiter); // newest first: see TryPutLocked
         }
 
         var status = Park(waiter, ref _getters, milliseconds, cancellationToken);
@@ -532,6 +570,26 @@ public class BlockingQueue<T>
     Got:
         wake?.Wake();
         return Outcome.Item;
+    }
+
+    /// <summary>
+    /// A consumer about to block on an empty queue (or a producer on a full one) spins briefly first: an item or a
+    /// slot appearing meanwhile is then used directly, with no hand-off and no wake-up on either side. Pure spinning
+    /// (no yield), and only on a multi-core machine.
+    /// </summary>
+    private void SpinWhile(bool full)
+    {
+        if (Environment.ProcessorCount == 1)
+        {
+            return;
+        }
+
+        var spinner = default(SpinWait);
+        while (spinner.Count < WaitSpins && !Volatile.Read(ref _closed)
+            && (full ? Volatile.Read(ref _count) >= _maxSize : Volatile.Read(ref _count) == 0))
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
     }
 
     /// <summary>
@@ -598,7 +656,10 @@ public class BlockingQueue<T>
     {
         if (_getters.First is QueueWaiter<T> getter)
         {
-            // A consumer is waiting, so the queue is empty: hand the item over.
+            // A consumer is waiting, so the queue is empty: hand the item over. Consumers are interchangeable, so the
+            // item goes to the one that blocked last: it is the most likely to be still spinning rather than asleep,
+            // and waking it is cheap; the others stay asleep instead of taking turns. (Producers, whose items enter
+            // the queue, are admitted in FIFO order.)
             _getters.Remove(getter);
             CountPut();
             getter.Item = item;

@@ -98,6 +98,7 @@ public class BlockingQueueTests
         var q = new BlockingQueue<int>();
         var getter = Spawn(() => q.Get());
         var timedGetter = Spawn(() => q.Get(Timeout.InfiniteTimeSpan));
+        WaitUntil(() => q.WaitingConsumers == 2, "both getters block");
         StaysBlocked(getter, "Get on an empty queue");
         q.Put(41);
         q.Put(42);
@@ -111,9 +112,9 @@ public class BlockingQueueTests
         var q = new BlockingQueue<int>(1);
         q.Put(0);
         var first = Spawn(() => q.Put(1));
-        WaitUntil(() => first.Status == TaskStatus.Running, "first producer runs");
-        Thread.Sleep(Settle);
+        WaitUntil(() => q.WaitingProducers == 1, "the first producer blocks");
         var second = Spawn(() => q.TryPut(2, Timeout.InfiniteTimeSpan));
+        WaitUntil(() => q.WaitingProducers == 2, "the second producer blocks");
         StaysBlocked(first, "Put on a full queue");
         Assert.Equal(0, q.Get());
         Finishes(first, "first producer");

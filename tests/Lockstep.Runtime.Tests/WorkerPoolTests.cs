@@ -109,9 +109,9 @@ public class WorkerPoolTests
     {
         var pool = new WorkerPool(1);
         using var gate = new ManualResetEventSlim();
-        var running = pool.Submit(() => { gate.Wait(); return -1; });
-        WaitUntil(() => running.Status == TaskStatus.WaitingForActivation && !gate.IsSet, "the first item runs");
-        Thread.Sleep(20);
+        using var started = new ManualResetEventSlim();
+        var running = pool.Submit(() => { started.Set(); gate.Wait(); return -1; });
+        Assert.True(started.Wait(Patience), "the first item runs");
         var queued = Enumerable.Range(0, 10).Select(i => pool.Submit(() => i)).ToList();
         var shutdown = Spawn(() => pool.Shutdown(wait: true, cancelPending: true));
         WaitUntil(() => queued.All(t => t.IsCompleted), "queued items are settled");

@@ -36,6 +36,9 @@ internal static class BlockingCalls
         ["Lockstep.Event"] = ImmutableHashSet.Create("Wait"),
     }.ToImmutableDictionary();
 
+    /// <summary>Every method name above: a cheap first test before any type name is built.</summary>
+    private static readonly ImmutableHashSet<string> BlockingNames = Methods.Values.SelectMany(v => v).ToImmutableHashSet(StringComparer.Ordinal);
+
     /// <summary>The display name of a blocking call (<c>Thread.Sleep</c>), or null.</summary>
     public static string? Describe(IOperation operation, PrimitiveCatalog catalog, ImmutableHashSet<string> extra)
     {
@@ -44,7 +47,7 @@ internal static class BlockingCalls
             case IPropertyReferenceOperation { Property.Name: "Result" } property
                 when property.Property.ContainingType is { Name: "Task" or "ValueTask", IsGenericType: true } taskType && Namespace(taskType) == "System.Threading.Tasks":
                 return taskType.Name + ".Result";
-            case IInvocationOperation invocation:
+            case IInvocationOperation invocation when extra.Count > 0 || BlockingNames.Contains(invocation.TargetMethod.Name):
                 var method = invocation.TargetMethod;
                 var type = method.ContainingType;
                 if (type is null || catalog.TryClassify(invocation, out _))

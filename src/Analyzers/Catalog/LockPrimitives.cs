@@ -53,8 +53,9 @@ internal enum LockOpKind : byte
 /// <summary>One catalogued call: what it does to which lock.</summary>
 internal readonly struct LockOperation
 {
-    public LockOperation(LockOpKind kind, LockFamily family, LockMode mode, IOperation? lockObject, bool mayFail, IOperation? takenFlag, bool returnsScope)
+    public LockOperation(LockOpKind kind, LockFamily family, LockMode mode, IOperation? lockObject, bool mayFail, IOperation? takenFlag, bool returnsScope, ISymbol? lockMember = null)
     {
+        LockMember = lockMember;
         Kind = kind;
         Family = family;
         Mode = mode;
@@ -82,6 +83,12 @@ internal readonly struct LockOperation
 
     /// <summary>The acquire returns a scope whose <c>Dispose</c> releases (Lockstep <c>Acquire()</c>, <c>Lock.EnterScope()</c>).</summary>
     public bool ReturnsScope { get; }
+
+    /// <summary>
+    /// For an annotated call (<c>[Acquires(nameof(_gate))]</c>): the member of the receiver that is the
+    /// lock; null when the lock is <see cref="LockObject"/> itself.
+    /// </summary>
+    public ISymbol? LockMember { get; }
 
     public bool IsAcquire => Kind is LockOpKind.Acquire or LockOpKind.TryAcquire or LockOpKind.AcquireWithTakenFlag;
 }

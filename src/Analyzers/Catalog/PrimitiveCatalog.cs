@@ -8,7 +8,7 @@ namespace Lockstep.Analyzers.Catalog;
 /// <see cref="WellKnownTypes"/>; <see cref="IsEmpty"/> lets a compilation with no primitive at all
 /// skip every per-method action.
 /// </summary>
-internal sealed class PrimitiveCatalog : Flow.IResourceCatalog
+internal sealed class PrimitiveCatalog : Flow.IResourceCatalog, Flow.IHeldCheckCatalog
 {
     private readonly WellKnownTypes _types;
     private readonly Dictionary<INamedTypeSymbol, LockFamily> _lockTypes = new(SymbolEqualityComparer.Default);
@@ -72,6 +72,42 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog
     /// <summary>Whether the type is a scope returned by a catalogued acquire.</summary>
     public bool IsScopeType(ITypeSymbol? type) => type is INamedTypeSymbol named && _scopeTypes.Contains(named.OriginalDefinition);
 
+    /// <summary><c>Monitor.IsEntered(o)</c>, <c>rw.IsReadLockHeld</c>, <c>spin.IsHeldByCurrentThread</c>, Lockstep <c>IsLocked</c>.</summary>
+    public bool TryGetHeldCheck(IOperation condition, out IOperation? lockObject, out LockMode mode)
+    {
+        lockObject = null;
+        mode = LockMode.Exclusive;
+        switch (condition)
+        {
+            case IInvocationOperation { TargetMethod.Name: "IsEntered" } invocation when SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, _types.Monitor):
+                lockObject = ArgumentFor(invocation, 0);
+                return lockObject is not null;
+            case IPropertyReferenceOperation { Instance: { } receiver } property when TryGetFamily(receiver.Type, out var family):
+                switch (property.Property.Name)
+                {
+                    case "IsReadLockHeld" when family == LockFamily.ReaderWriterLockSlim:
+                        mode = LockMode.Read;
+                        break;
+                    case "IsWriteLockHeld" when family == LockFamily.ReaderWriterLockSlim:
+                        mode = LockMode.Write;
+                        break;
+                    case "IsUpgradeableReadLockHeld" when family == LockFamily.ReaderWriterLockSlim:
+                        mode = LockMode.UpgradeableRead;
+                        break;
+                    case "IsHeldByCurrentThread" when family is LockFamily.SpinLock or LockFamily.SystemLock:
+                    case "IsLocked" when family is LockFamily.LockstepLock or LockFamily.LockstepRLock:
+                        break;
+                    default:
+                        return false;
+                }
+
+                lockObject = receiver;
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /// <summary>Classifies a call as an acquire or release of a catalogued lock.</summary>
     public bool TryClassify(IInvocationOperation invocation, out LockOperation operation)
     {
@@ -85,7 +121,9 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog
 
         if (method.IsStatic)
         {
-            return SymbolEqualityComparer.Default.Equals(containing, _types.Monitor) && TryClassifyMonitor(invocation, method, out operation);
+            return SymbolEqualityComparer.Default.Equals(containing, _types.Monitor)
+                ? TryClassifyMonitor(invocation, method, out operation)
+                : TryClassifyAnnotated(invocation, method, out operation);
         }
 
         if (_scopeTypes.Contains(containing))
@@ -114,7 +152,7 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog
 
         if (!_lockTypes.TryGetValue(containing, out var family))
         {
-            return false;
+            return TryClassifyAnnotated(invocation, method, out operation);
         }
 
         return family switch
@@ -127,6 +165,43 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog
             LockFamily.SystemLock => TryClassifySystemLock(invocation, method, out operation),
             _ => TryClassifyLockstep(invocation, method, family, out operation),
         };
+    }
+
+    /// <summary>
+    /// A user's wrapper marked <c>[Acquires]</c> / <c>[Releases]</c> (matched by full name, so a pasted
+    /// source copy of the annotations works): it takes or gives back the lock its string argument names
+    /// on the receiver (<c>[Acquires(nameof(_gate))]</c>), or the receiver itself.
+    /// </summary>
+    private static bool TryClassifyAnnotated(IInvocationOperation invocation, IMethodSymbol method, out LockOperation operation)
+    {
+        operation = default;
+        foreach (var attribute in method.GetAttributes())
+        {
+            var kind = Flow.HandOff.IsAttribute(attribute, Flow.HandOff.AcquiresAttribute) ? LockOpKind.Acquire
+                : Flow.HandOff.IsAttribute(attribute, Flow.HandOff.ReleasesAttribute) ? LockOpKind.Release
+                : (LockOpKind?)null;
+            if (kind is null)
+            {
+                continue;
+            }
+
+            ISymbol? member = null;
+            if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string memberName)
+            {
+                member = method.ContainingType.GetMembers(memberName).FirstOrDefault(m => m is IFieldSymbol or IPropertySymbol);
+                if (member is null)
+                {
+                    return false;
+                }
+            }
+
+            // Without a member name the receiver itself is the lock ("[Acquires] void Enter()" on a user's lock type).
+            var receiver = invocation.Instance;
+            operation = new LockOperation(kind.Value, LockFamily.Annotated, LockMode.Exclusive, receiver, mayFail: false, takenFlag: null, returnsScope: false, member);
+            return receiver is not null || member is not null;
+        }
+
+        return false;
     }
 
     private bool TryClassifyMonitor(IInvocationOperation invocation, IMethodSymbol method, out LockOperation operation)

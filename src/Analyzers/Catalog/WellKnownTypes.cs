@@ -28,8 +28,6 @@ internal sealed class WellKnownTypes
         Thread = Get("System.Threading.Thread");
         Task = Get("System.Threading.Tasks.Task");
         TaskOfT = Get("System.Threading.Tasks.Task`1");
-        TaskFactory = Get("System.Threading.Tasks.TaskFactory");
-        TaskFactoryOfT = Get("System.Threading.Tasks.TaskFactory`1");
         ValueTask = Get("System.Threading.Tasks.ValueTask");
         ValueTaskOfT = Get("System.Threading.Tasks.ValueTask`1");
         CancellationToken = Get("System.Threading.CancellationToken");
@@ -41,6 +39,11 @@ internal sealed class WellKnownTypes
         ConcurrentBag = Get("System.Collections.Concurrent.ConcurrentBag`1");
         ChannelReader = Get("System.Threading.Channels.ChannelReader`1");
         Interlocked = Get("System.Threading.Interlocked");
+        ThreadPool = Get("System.Threading.ThreadPool");
+        TaskFactory = Get("System.Threading.Tasks.TaskFactory");
+        TaskFactoryOfT = Get("System.Threading.Tasks.TaskFactory`1");
+        Parallel = Get("System.Threading.Tasks.Parallel");
+        Enumerable = Get("System.Linq.Enumerable");
         IDisposable = Get("System.IDisposable");
 
         LockstepLock = Get("Lockstep.Lock");
@@ -71,8 +74,6 @@ internal sealed class WellKnownTypes
     public INamedTypeSymbol? Thread { get; }
     public INamedTypeSymbol? Task { get; }
     public INamedTypeSymbol? TaskOfT { get; }
-    public INamedTypeSymbol? TaskFactory { get; }
-    public INamedTypeSymbol? TaskFactoryOfT { get; }
     public INamedTypeSymbol? ValueTask { get; }
     public INamedTypeSymbol? ValueTaskOfT { get; }
     public INamedTypeSymbol? CancellationToken { get; }
@@ -84,6 +85,11 @@ internal sealed class WellKnownTypes
     public INamedTypeSymbol? ConcurrentBag { get; }
     public INamedTypeSymbol? ChannelReader { get; }
     public INamedTypeSymbol? Interlocked { get; }
+    public INamedTypeSymbol? ThreadPool { get; }
+    public INamedTypeSymbol? TaskFactory { get; }
+    public INamedTypeSymbol? TaskFactoryOfT { get; }
+    public INamedTypeSymbol? Parallel { get; }
+    public INamedTypeSymbol? Enumerable { get; }
     public INamedTypeSymbol? IDisposable { get; }
 
     public INamedTypeSymbol? LockstepLock { get; }

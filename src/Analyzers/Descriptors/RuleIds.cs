@@ -16,6 +16,10 @@ public static class RuleIds
     public const string BlockingCallUnderLock = "LS2003";
     public const string ConditionWaitOutsideLoop = "LS2004";
 
+    public const string QueueCheckThenAct = "LS3001";
+    public const string ConsumerStopsWhenEmpty = "LS3002";
+    public const string JoinableQueueItemNotDone = "LS3003";
+
     public const string TerminatedChildNotJoined = "LS4001";
     public const string DaemonSetAfterStart = "LS4002";
     public const string StartedChildNeverJoined = "LS4003";

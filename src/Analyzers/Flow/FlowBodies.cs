@@ -8,11 +8,15 @@ namespace Lockstep.Analyzers.Flow;
 /// <summary>One body the engine analyzes on its own: a method, a local function or a lambda.</summary>
 internal readonly struct FlowBody
 {
-    public FlowBody(ControlFlowGraph graph, IMethodSymbol? method)
+    public FlowBody(ControlFlowGraph graph, IMethodSymbol? method, bool isNested = false)
     {
         Graph = graph;
         Method = method;
+        IsNested = isNested;
     }
+
+    /// <summary>A lambda or local function inside the member, not the member's own body.</summary>
+    public bool IsNested { get; }
 
     public ControlFlowGraph Graph { get; }
 
@@ -37,9 +41,9 @@ internal static class FlowBodies
                 continue;
             }
 
-            if (block.Syntax.ContainsDiagnostics && block.Syntax.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
+            if (HasSyntaxErrors(block.Syntax.SyntaxTree, context.CancellationToken))
             {
-                // Code being typed: no report until it parses.
+                // Code being typed (a brace not yet closed shifts everything after it): no report until the file parses.
                 continue;
             }
 
@@ -56,16 +60,32 @@ internal static class FlowBodies
 
             if (!bodies.Any(b => ReferenceEquals(b.Graph, graph)))
             {
-                Add(graph, context.OwningSymbol as IMethodSymbol, bodies, context.CancellationToken);
+                Add(graph, context.OwningSymbol as IMethodSymbol, bodies, context.CancellationToken, nested: false);
             }
         }
 
         return bodies;
     }
 
-    private static void Add(ControlFlowGraph graph, IMethodSymbol? method, List<FlowBody> bodies, CancellationToken cancellationToken)
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SyntaxTree, object> TreesWithErrors = new();
+    private static readonly object Yes = new();
+    private static readonly object No = new();
+
+    /// <summary>Whether the file has a syntax error; computed once per tree, and only when the tree has diagnostics at all.</summary>
+    public static bool HasSyntaxErrors(SyntaxTree tree, CancellationToken cancellationToken)
     {
-        bodies.Add(new FlowBody(graph, method));
+        var root = tree.GetRoot(cancellationToken);
+        if (!root.ContainsDiagnostics)
+        {
+            return false;
+        }
+
+        return ReferenceEquals(TreesWithErrors.GetValue(tree, t => t.GetDiagnostics(cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error) ? Yes : No), Yes);
+    }
+
+    private static void Add(ControlFlowGraph graph, IMethodSymbol? method, List<FlowBody> bodies, CancellationToken cancellationToken, bool nested = true)
+    {
+        bodies.Add(new FlowBody(graph, method, nested));
         foreach (var localFunction in graph.LocalFunctions)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -56,8 +56,9 @@ internal readonly struct FlowEvent
 /// <summary>What a branch condition tells about the locks and facts of each successor.</summary>
 internal readonly struct BranchCondition
 {
-    public BranchCondition(IOperation? tryAcquire, LockKey? key, LockFamily family, object? factKey, bool negated)
+    public BranchCondition(IOperation? tryAcquire, LockKey? key, LockFamily family, object? factKey, bool negated, LockKey? heldCheck = null)
     {
+        HeldCheck = heldCheck;
         TryAcquire = tryAcquire;
         Key = key;
         Family = family;
@@ -76,5 +77,8 @@ internal readonly struct BranchCondition
     /// <summary>The condition is the negation of the acquire or fact.</summary>
     public bool Negated { get; }
 
-    public bool IsNone => TryAcquire is null && FactKey is null;
+    /// <summary>The condition asks whether this lock is held (<c>if (rw.IsReadLockHeld)</c>).</summary>
+    public LockKey? HeldCheck { get; }
+
+    public bool IsNone => TryAcquire is null && FactKey is null && HeldCheck is null;
 }

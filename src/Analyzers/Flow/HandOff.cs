@@ -162,7 +162,7 @@ internal static class HandOff
     {
         foreach (var attribute in symbol.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() == fullName)
+            if (IsAttribute(attribute, fullName))
             {
                 return true;
             }
@@ -170,6 +170,18 @@ internal static class HandOff
 
         return false;
     }
+
+    /// <summary>Whether an attribute is the Lockstep annotation <paramref name="fullName"/> (<c>Lockstep.XAttribute</c>), by name: no string is built on this hot path.</summary>
+    public static bool IsAttribute(AttributeData attribute, string fullName)
+        => attribute.AttributeClass is { } type
+           && fullName.Length == WellKnownTypesNamespaceLength + type.Name.Length
+           && fullName.EndsWith(type.Name, StringComparison.Ordinal)
+           && type.ContainingNamespace is { Name: Catalog.WellKnownTypes.LockstepNamespace } ns
+           && ns.ContainingNamespace is { IsGlobalNamespace: true }
+           && type.ContainingType is null;
+
+    private const int WellKnownTypesNamespaceLength = 9; // "Lockstep."
+
 
     private static bool ImplementsDisposable(ITypeSymbol? type)
     {

@@ -1,4 +1,5 @@
 using Lockstep.Analyzers.Catalog;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Lockstep.Analyzers.Flow;
@@ -32,4 +33,14 @@ internal interface IResourceCatalog
 /// </summary>
 internal interface ITypestateCatalog : IResourceCatalog
 {
+}
+
+/// <summary>
+/// Optional for a catalogue: conditions that ask whether a resource is held
+/// (<c>Monitor.IsEntered(o)</c>, <c>rw.IsReadLockHeld</c>). A branch on one only continues the paths
+/// that agree with it, so <c>if (rw.IsReadLockHeld) rw.ExitReadLock();</c> is not a stray release.
+/// </summary>
+internal interface IHeldCheckCatalog
+{
+    bool TryGetHeldCheck(IOperation condition, out IOperation? lockObject, out LockMode mode);
 }

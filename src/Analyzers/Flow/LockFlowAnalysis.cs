@@ -394,6 +394,10 @@ internal sealed class LockFlowAnalysis
 
                 events.Add(new FlowEvent(FlowEventKind.Await, operation));
                 break;
+            case IPropertyReferenceOperation { Arguments.Length: > 0 }:
+                // An indexer: a missing key or an index out of range throws.
+                events.Add(new FlowEvent(FlowEventKind.MayThrow, operation));
+                break;
             case IConversionOperation { IsTryCast: false } conversion when !conversion.Conversion.IsImplicit && conversion.Conversion.IsReference:
                 events.Add(new FlowEvent(FlowEventKind.MayThrow, operation));
                 break;
@@ -456,7 +460,7 @@ internal sealed class LockFlowAnalysis
             return;
         }
 
-        var key = LockKey.Resolve(op.LockObject, op.Mode, _captures);
+        var key = LockKey.For(op, _captures);
         if (key is null)
         {
             // A lock read from somewhere we cannot name (a call result, an array element): not followed.
@@ -534,7 +538,7 @@ internal sealed class LockFlowAnalysis
         var source = Strip(value);
         if (source is IInvocationOperation invocation && _catalog.TryClassify(invocation, out var op) && op.Kind == LockOpKind.TryAcquire
             && ReferenceEquals(ResultUsage(invocation), operation)
-            && LockKey.Resolve(op.LockObject, op.Mode, _captures) is { } key)
+            && LockKey.For(op, _captures) is { } key)
         {
             touchesLocks = true;
             events.Add(new FlowEvent(FlowEventKind.TryAcquire, invocation, key, op.Family, factKey: targetKey is not null && _relevantFacts.Contains(targetKey) ? targetKey : null));
@@ -692,8 +696,11 @@ internal sealed class LockFlowAnalysis
                     negated ^= left ^ (binary.OperatorKind == BinaryOperatorKind.Equals);
                     current = binary.RightOperand;
                     continue;
+                case var check when _catalog is IHeldCheckCatalog checks && checks.TryGetHeldCheck(check, out var checkedLock, out var checkedMode):
+                    var checkedKey = LockKey.Resolve(checkedLock, checkedMode, _captures);
+                    return checkedKey is null ? default : new BranchCondition(null, null, default, factKey: null, negated, heldCheck: checkedKey);
                 case IInvocationOperation invocation when _catalog.TryClassify(invocation, out var op) && op.Kind == LockOpKind.TryAcquire:
-                    var key = LockKey.Resolve(op.LockObject, op.Mode, _captures);
+                    var key = LockKey.For(op, _captures);
                     return key is null ? default : new BranchCondition(invocation, key, op.Family, factKey: null, negated);
                 case IFlowCaptureReferenceOperation reference:
                     if (_captures.TryGetValue(reference.Id, out var captured) && Strip(captured) is IInvocationOperation capturedCall && IsCatalogued(capturedCall))
@@ -730,7 +737,7 @@ internal sealed class LockFlowAnalysis
         }
 
         var ns = type.ContainingNamespace.ToDisplayString();
-        return (ns == "System.Threading" && type.Name is "Interlocked" or "Volatile" or "Monitor")
+        return (ns == "System.Threading" && (type.Name is "Interlocked" or "Volatile" or "Monitor" || (type.Name == "Thread" && method.Name is "Yield" or "SpinWait" or "Sleep" or "MemoryBarrier")))
             || (ns == "System" && type.Name == "Math")
             || (type.SpecialType == SpecialType.System_Object && method.Name == "ReferenceEquals");
     }
@@ -834,9 +841,9 @@ internal sealed class LockFlowAnalysis
                     break;
 
                 case FlowEventKind.Observe:
-                    if (_recording)
+                    if (_recording && _observer is not null && AnyHeld(state))
                     {
-                        _observer?.OnOperation(e.Operation, Summarize(state));
+                        _observer.OnOperation(e.Operation, Summarize(state));
                     }
 
                     break;
@@ -1024,6 +1031,17 @@ internal sealed class LockFlowAnalysis
             return (whenTrue, whenFalse);
         }
 
+        if (condition.HeldCheck is { } checkedKey)
+        {
+            // Each path goes where the check agrees with it.
+            foreach (var path in state)
+            {
+                (path.IsHeld(checkedKey) ^ condition.Negated ? whenTrue : whenFalse).Add(path);
+            }
+
+            return (whenTrue, whenFalse);
+        }
+
         var key = condition.FactKey!;
         foreach (var path in state)
         {
@@ -1091,6 +1109,12 @@ internal sealed class LockFlowAnalysis
                 }
 
                 var moved = AdjustForRegions(state, branch.LeavingRegions, branch.EnteringRegions);
+                if (branch.LeavingRegions.Any(r => r.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler))
+                {
+                    // A catch that completes normally ends the exception: the path is an ordinary one again.
+                    moved = moved.Select(p => p.Thrower is null ? p : p.WithThrower(null)).ToList();
+                }
+
                 if (_recording && branch.Destination.Kind == BasicBlockKind.Exit)
                 {
                     RecordExit(source, moved);
@@ -1142,7 +1166,9 @@ internal sealed class LockFlowAnalysis
     /// <summary>Sends an exception's path to the handlers that see it: catch blocks, finally blocks, or out of the body.</summary>
     private void RouteException(ControlFlowRegion? from, PathState path, SortedSet<int>? worklist)
     {
-        for (var region = from; region is not null; region = region.EnclosingRegion)
+        // A lambda's or local function's root region links back into the enclosing method's graph:
+        // the walk stops at this graph's root, and an exception that leaves it leaves the body.
+        for (var region = from; region is not null; region = ReferenceEquals(region, _cfg.Root) ? null : region.EnclosingRegion)
         {
             if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is not { } parent)
             {
@@ -1370,6 +1396,19 @@ internal sealed class LockFlowAnalysis
 
         paths.Clear();
         paths.AddRange(coarse);
+    }
+
+    private static bool AnyHeld(List<PathState> state)
+    {
+        foreach (var path in state)
+        {
+            if (path.Held.Count > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static HeldLocks Summarize(List<PathState> state)

@@ -106,6 +106,12 @@ internal sealed class LockKey : IEquatable<LockKey>
         }
     }
 
+    /// <summary>The key of the lock a catalogued operation names: its lock object, or a member of the receiver (annotated wrappers).</summary>
+    public static LockKey? For(in LockOperation operation, IReadOnlyDictionary<CaptureId, IOperation> captures)
+        => operation.LockMember is { } member
+            ? Member(member, operation.LockObject, operation.Mode, captures)
+            : Resolve(operation.LockObject, operation.Mode, captures);
+
     private static LockKey? Member(ISymbol member, IOperation? instance, LockMode mode, IReadOnlyDictionary<CaptureId, IOperation> captures)
     {
         if (member.IsStatic)

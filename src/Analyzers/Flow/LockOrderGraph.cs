@@ -75,7 +75,8 @@ internal sealed class LockOrderGraph
             IFieldSymbol or IPropertySymbol or ITypeSymbol => key.Symbol,
             _ => null,
         };
-        return node is null ? null : Canonical(node);
+        // Aliases (a property returning a field) are applied at the end of the compilation, when every getter has been seen.
+        return node?.OriginalDefinition;
     }
 
     public ISymbol Canonical(ISymbol node)
@@ -232,7 +233,17 @@ internal sealed class LockOrderGraph
 
         private List<OrderEdge> BuildEdges()
         {
-            var edges = new List<OrderEdge>(_graph._edges);
+            var edges = new List<OrderEdge>();
+            foreach (var edge in _graph._edges)
+            {
+                var from = _graph.Canonical(edge.From);
+                var to = _graph.Canonical(edge.To);
+                if (!SymbolEqualityComparer.Default.Equals(from, to))
+                {
+                    edges.Add(new OrderEdge(from, to, edge.Location, edge.Method, edge.Via));
+                }
+            }
+
             foreach (var call in _graph._heldCalls)
             {
                 _cancellationToken.ThrowIfCancellationRequested();
@@ -244,8 +255,9 @@ internal sealed class LockOrderGraph
 
                 foreach (var to in taken)
                 {
-                    foreach (var (from, _, _) in call.Held)
+                    foreach (var (heldNode, _, _) in call.Held)
                     {
+                        var from = _graph.Canonical(heldNode);
                         if (!SymbolEqualityComparer.Default.Equals(from, to))
                         {
                             edges.Add(new OrderEdge(from, to, call.Location, call.Caller, call.Callee));

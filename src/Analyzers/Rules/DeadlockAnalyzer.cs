@@ -25,6 +25,17 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
     public const string AcquiredBeforeAttribute = "Lockstep.AcquiredBeforeAttribute";
     public const string AcquiredAfterAttribute = "Lockstep.AcquiredAfterAttribute";
 
+    /// <summary>Diagnostic property (LS2001): "true" when swapping this acquire with the one it is nested in restores the order used elsewhere.</summary>
+    public const string SwapRestoresOrderProperty = "SwapRestoresOrder";
+
+    /// <summary>Diagnostic property (LS2002): the name of the lock member taken twice.</summary>
+    public const string LockMemberProperty = "LockMember";
+
+    /// <summary>Diagnostic property (LS2002): the lock family (a <c>LockFamily</c> name).</summary>
+    public const string FamilyProperty = "LockFamily";
+
+    private static readonly ImmutableDictionary<string, string?> Swappable = ImmutableDictionary<string, string?>.Empty.Add(SwapRestoresOrderProperty, "true");
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         Descriptors.LS2001_InconsistentLockOrder,
         Descriptors.LS2001_DeclaredOrderViolated,
@@ -120,6 +131,7 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.LS2002_NonReentrantLockReacquired,
                     pair.Key.Syntax.GetLocation(),
+                    ReentrancyProperties(site.Key, site.Family),
                     site.Key.DisplayName,
                     LockFamilyTraits.DisplayName(site.Family),
                     Line(pair.Value.Syntax.GetLocation()),
@@ -146,6 +158,7 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.LS2001_DeclaredOrderViolated,
                     edge.Location,
+                    edge.Via is null ? Swappable : null,
                     Name(edge.To),
                     Name(edge.From),
                     declaringMember.Name));
@@ -174,6 +187,7 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
                 Descriptors.LS2001_InconsistentLockOrder,
                 edge.Location,
                 back.Select(e => e.Location).Where(l => l.IsInSource),
+                back.Count == 1 && edge.Via is null ? Swappable : null,
                 Name(edge.To),
                 Name(edge.From),
                 elsewhere));
@@ -190,12 +204,13 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
             var taken = resolved.SelfAcquires(call.Callee);
             foreach (var (node, key, family) in call.Held)
             {
-                if (key.IsMemberOfThis && taken.Contains(node)
+                if (key.IsMemberOfThis && taken.Contains(graph.Canonical(node))
                     && facts.NonReentrantConsequence(key.Symbol, family, context.CancellationToken) is { } consequence)
                 {
                     context.ReportDiagnostic(Diagnostic.Create(
                         Descriptors.LS2002_NonReentrantLockReacquiredThroughCall,
                         call.Location,
+                        ReentrancyProperties(key, family),
                         key.DisplayName,
                         LockFamilyTraits.DisplayName(family),
                         call.Callee.ContainingType.Name + "." + call.Callee.Name,
@@ -222,7 +237,7 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
     {
         foreach (var attribute in member.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() != attributeName)
+            if (!HandOff.IsAttribute(attribute, attributeName))
             {
                 continue;
             }
@@ -246,6 +261,9 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
             }
         }
     }
+
+    private static ImmutableDictionary<string, string?> ReentrancyProperties(LockKey key, LockFamily family)
+        => ImmutableDictionary<string, string?>.Empty.Add(LockMemberProperty, key.Symbol.Name).Add(FamilyProperty, family.ToString());
 
     private static string Name(ISymbol node) => node is ITypeSymbol type ? type.Name + " instance" : node.Name;
 

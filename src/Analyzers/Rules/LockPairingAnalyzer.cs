@@ -68,17 +68,25 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeBodies(OperationBlockAnalysisContext context, PrimitiveCatalog catalog)
     {
+        var results = new List<(FlowBody Body, LockFlowResult Result)>();
         foreach (var body in FlowBodies.Collect(context))
         {
-            var result = LockFlowAnalysis.Analyze(body.Graph, catalog, observer: null, context.CancellationToken);
-            if (result is not null)
+            if (LockFlowAnalysis.Analyze(body.Graph, catalog, observer: null, context.CancellationToken) is { } result)
             {
-                Report(context, body, result);
+                results.Add((body, result));
             }
+        }
+
+        // A lock released inside a lambda or local function of the same member is handed to that code
+        // (a continuation, a callback, an unlock helper): its acquire is not a leak of the enclosing body.
+        foreach (var (body, result) in results)
+        {
+            var releasedInNested = results.Where(r => r.Body.IsNested && !ReferenceEquals(r.Result, result)).SelectMany(r => r.Result.ReleasedKeys).ToList();
+            Report(context, body, result, releasedInNested);
         }
     }
 
-    private static void Report(OperationBlockAnalysisContext context, FlowBody body, LockFlowResult result)
+    private static void Report(OperationBlockAnalysisContext context, FlowBody body, LockFlowResult result, List<LockKey> releasedInNested)
     {
         var reported = new HashSet<IOperation>();
         var acquireHandOff = HandOff.IsAcquireMethod(body.Method);
@@ -86,7 +94,8 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
         // LS1001: a normal exit (or the loop's next pass) with the lock still held.
         foreach (var site in result.NormalExitLeaks.Keys.Concat(result.LoopLeaks).OrderBy(s => s.Syntax.SpanStart))
         {
-            if (reported.Contains(site) || !IsReportableLeak(site, result, acquireHandOff, body, context.CancellationToken, out var info))
+            if (reported.Contains(site) || !IsReportableLeak(site, result, acquireHandOff, body, context.CancellationToken, out var info)
+                || releasedInNested.Any(k => k.IsSameObject(info.Key)))
             {
                 continue;
             }
@@ -117,7 +126,7 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
         {
             var site = pair.Key;
             if (reported.Contains(site) || !IsReportableLeak(site, result, acquireHandOff, body, context.CancellationToken, out var info)
-                || !result.ReleasedKeys.Contains(info.Key))
+                || !result.ReleasedKeys.Contains(info.Key) || releasedInNested.Any(k => k.IsSameObject(info.Key)))
             {
                 continue;
             }
@@ -168,6 +177,7 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
         {
             IInvocationOperation invocation => "the call to '" + invocation.TargetMethod.Name + "' at line " + line,
             IObjectCreationOperation creation => "'new " + (creation.Type?.Name ?? "object") + "' at line " + line,
+            IPropertyReferenceOperation { Arguments.Length: > 0 } indexer => "the indexer of '" + (indexer.Property.ContainingType?.Name ?? "object") + "' at line " + line,
             IAwaitOperation => "the 'await' at line " + line,
             _ => "the code at line " + line,
         };

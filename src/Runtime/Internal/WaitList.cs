@@ -21,6 +21,9 @@ internal struct WaitList
 
     public readonly bool IsEmpty => _head is null;
 
+    /// <summary>How many nodes are linked (for diagnostics and tests).</summary>
+    public int Count { readonly get; private set; }
+
     public readonly WaitNode? First => _head;
 
     public void AddLast(WaitNode node)
@@ -38,6 +41,25 @@ internal struct WaitList
 
         _tail = node;
         node.Linked = true;
+        Count++;
+    }
+
+    public void AddFirst(WaitNode node)
+    {
+        node.Prev = null;
+        node.Next = _head;
+        if (_head is null)
+        {
+            _tail = node;
+        }
+        else
+        {
+            _head.Prev = node;
+        }
+
+        _head = node;
+        node.Linked = true;
+        Count++;
     }
 
     public void Remove(WaitNode node)
@@ -63,6 +85,7 @@ internal struct WaitList
         node.Next = null;
         node.Prev = null;
         node.Linked = false;
+        Count--;
     }
 
     public WaitNode? RemoveFirst()

@@ -564,4 +564,278 @@ public class LS1001Tests
                 Foo(
         }
         """);
+
+    [Fact]
+    public Task GotoPastRelease_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+
+            void M(bool skip)
+            {
+                {|LS1001:Monitor.Enter(_gate)|};
+                if (skip)
+                {
+                    goto done;
+                }
+
+                _n++;
+                Monitor.Exit(_gate);
+            done:
+                _n--;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ReturnFromCatch_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            bool M()
+            {
+                {|LS1001:Monitor.Enter(_gate)|};
+                try
+                {
+                    Console.WriteLine();
+                }
+                catch (Exception)
+                {
+                    return false;
+                }
+
+                Monitor.Exit(_gate);
+                return true;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SemaphoreWaitOneEarlyReturn_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly Semaphore _pool = new(2, 2);
+            private int _n;
+
+            void M(int value)
+            {
+                {|LS1001:_pool.WaitOne()|};
+                if (value < 0)
+                {
+                    return;
+                }
+
+                _n = value;
+                _pool.Release();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SystemThreadingLockEnterWithoutExit_Reports() => Verify.VerifyAnalyzerAsync(SystemLockStub + """
+        class C
+        {
+            private readonly System.Threading.Lock _gate = new();
+            private int _n;
+
+            void M(bool early)
+            {
+                {|LS1001:_gate.Enter()|};
+                if (early)
+                {
+                    return;
+                }
+
+                _n++;
+                _gate.Exit();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task IteratorYieldBreakHoldingLock_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            IEnumerable<int> Items(int n)
+            {
+                {|LS1001:Monitor.Enter(_gate)|};
+                if (n == 0)
+                {
+                    yield break;
+                }
+
+                yield return n;
+                Monitor.Exit(_gate);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ReleaseInBothBranches_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+
+            int M(bool flag)
+            {
+                Monitor.Enter(_gate);
+                if (flag)
+                {
+                    _n++;
+                    Monitor.Exit(_gate);
+                    return 1;
+                }
+                else
+                {
+                    _n--;
+                    Monitor.Exit(_gate);
+                    return 0;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SpinUntilTryEnterThenFinally_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            void M()
+            {
+                while (!Monitor.TryEnter(_gate, 10))
+                {
+                    Thread.Yield();
+                }
+
+                try
+                {
+                    Console.WriteLine();
+                }
+                finally
+                {
+                    Monitor.Exit(_gate);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SwitchReleasesInEveryCase_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly ReaderWriterLockSlim _rw = new();
+            private int _n;
+
+            int M(int kind)
+            {
+                _rw.EnterWriteLock();
+                switch (kind)
+                {
+                    case 0:
+                        _n = 0;
+                        _rw.ExitWriteLock();
+                        return 0;
+                    case 1:
+                        _n = 1;
+                        break;
+                    default:
+                        _n = kind;
+                        break;
+                }
+
+                _rw.ExitWriteLock();
+                return _n;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task AnnotatedAcquireMethod_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class Table
+        {
+            private readonly ReaderWriterLockSlim _rw = new();
+
+            [Lockstep.Acquires]
+            public void BeginWrite() => _rw.EnterWriteLock();
+        }
+        """);
+
+    [Fact]
+    public Task LockStatementInLoopWithBreakAndContinue_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+
+            void M(int[] items)
+            {
+                foreach (var item in items)
+                {
+                    lock (_gate)
+                    {
+                        if (item == 0) continue;
+                        if (item < 0) break;
+                        _n += item;
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task LockOnLocalCallResult_IsNotFollowed() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly object[] _stripes = { new(), new() };
+
+            void M(int i)
+            {
+                Monitor.Enter(_stripes[i % 2]);
+                System.Console.WriteLine();
+            }
+        }
+        """);
+
+    internal const string SystemLockStub = """
+        namespace System.Threading
+        {
+            public sealed class Lock
+            {
+                public void Enter() { }
+                public bool TryEnter() => true;
+                public void Exit() { }
+                public Scope EnterScope() => default;
+                public bool IsHeldByCurrentThread => false;
+                public ref struct Scope { public void Dispose() { } }
+            }
+        }
+
+        """;
 }

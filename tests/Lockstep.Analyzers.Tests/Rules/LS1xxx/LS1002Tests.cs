@@ -282,4 +282,299 @@ public class LS1002Tests
             }
         }
         """);
+
+    [Fact]
+    public Task ReleaseInCatchWhenAcquireCameAfterRiskyCall_ReportsExceptionalVariant() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            void M()
+            {
+                try
+                {
+                    Console.WriteLine("prepare");
+                    Monitor.Enter(_gate);
+                    Console.WriteLine("work");
+                    Monitor.Exit(_gate);
+                }
+                catch (Exception)
+                {
+                    {|#0:Monitor.Exit(_gate)|};
+                    throw;
+                }
+            }
+        }
+        """, Verify.Diagnostic(Descriptors.LS1002_ReleaseWithoutAcquireOnException).WithLocation(0).WithArguments("_gate"));
+
+    [Fact]
+    public Task ReleaseInsideLoopAfterSingleAcquire_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+
+            void M(int n)
+            {
+                // Also LS1001: when n is 0 nothing releases the lock.
+                {|LS1001:Monitor.Enter(_gate)|};
+                for (var i = 0; i < n; i++)
+                {
+                    _n++;
+                    {|LS1002:Monitor.Exit(_gate)|};
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SpinLockExitWithoutTakenCheck_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private SpinLock _spin = new(false);
+            private int _n;
+
+            void M()
+            {
+                var taken = false;
+                _spin.TryEnter(ref taken);
+                _n++;
+                {|LS1002:_spin.Exit()|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task MutexTimedWaitIgnored_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly Mutex _mutex = new();
+            private int _n;
+
+            void M()
+            {
+                _mutex.WaitOne(TimeSpan.FromSeconds(1));
+                _n++;
+                {|LS1002:_mutex.ReleaseMutex()|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task DoubleExitWriteLockInFinallyAndBody_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly ReaderWriterLockSlim _rw = new();
+            private int _n;
+
+            void M()
+            {
+                _rw.EnterWriteLock();
+                try
+                {
+                    _n++;
+                    _rw.ExitWriteLock();
+                }
+                finally
+                {
+                    {|LS1002:_rw.ExitWriteLock()|};
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task LockstepReleaseTwice_Reports() => Verify.VerifyAnalyzerAsync("""
+        class C
+        {
+            private readonly Lockstep.Lock _gate = new();
+            private int _n;
+
+            void M()
+            {
+                _gate.Acquire();
+                _n++;
+                _gate.Release();
+                {|LS1002:_gate.Release()|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ReleaseGuardedByIsHeldCheck_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly ReaderWriterLockSlim _rw = new();
+            private readonly object _gate = new();
+
+            void M()
+            {
+                try
+                {
+                    Console.WriteLine("prepare");
+                    _rw.EnterReadLock();
+                    Monitor.Enter(_gate);
+                    Console.WriteLine("work");
+                }
+                finally
+                {
+                    if (Monitor.IsEntered(_gate))
+                    {
+                        Monitor.Exit(_gate);
+                    }
+
+                    if (_rw.IsReadLockHeld)
+                    {
+                        _rw.ExitReadLock();
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ReleaseInDisposeOfRaiiType_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        sealed class ReadScope : IDisposable
+        {
+            private readonly ReaderWriterLockSlim _rw;
+
+            public ReadScope(ReaderWriterLockSlim rw)
+            {
+                _rw = rw;
+                _rw.EnterReadLock();
+            }
+
+            public void Dispose() => _rw.ExitReadLock();
+        }
+        """);
+
+    [Fact]
+    public Task AcquireInLoopHeaderThenRelease_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+
+            void M()
+            {
+                while (!_gate.Wait(TimeSpan.FromMilliseconds(100)))
+                {
+                    Console.WriteLine("still waiting");
+                }
+
+                try
+                {
+                    Console.WriteLine("work");
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task AcquireInsideTryThatCannotFail_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            void M()
+            {
+                try
+                {
+                    Monitor.Enter(_gate);
+                    Console.WriteLine("work");
+                }
+                finally
+                {
+                    Monitor.Exit(_gate);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task WorkBetweenExitAndReenterCanThrow_ReportsExceptionalVariant() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            void M(int n)
+            {
+                Monitor.Enter(_gate);
+                try
+                {
+                    for (var i = 0; i < n; i++)
+                    {
+                        Monitor.Exit(_gate);
+                        Console.WriteLine("outside the lock");
+                        Monitor.Enter(_gate);
+                    }
+                }
+                finally
+                {
+                    {|#0:Monitor.Exit(_gate)|};
+                }
+            }
+        }
+        """, Verify.Diagnostic(Descriptors.LS1002_ReleaseWithoutAcquireOnException).WithLocation(0).WithArguments("_gate"));
+
+    [Fact]
+    public Task ReleaseThenReacquireInLoop_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+
+            void M(int n)
+            {
+                Monitor.Enter(_gate);
+                try
+                {
+                    for (var i = 0; i < n; i++)
+                    {
+                        _n++;
+                        Monitor.Exit(_gate);
+                        Thread.Yield();
+                        Monitor.Enter(_gate);
+                    }
+                }
+                finally
+                {
+                    Monitor.Exit(_gate);
+                }
+            }
+        }
+        """);
 }

@@ -229,4 +229,201 @@ public class LS1003Tests
             }
         }
         """);
+
+    [Fact]
+    public Task CallInsideLoopRegion_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            void M(string[] lines)
+            {
+                foreach (var line in lines)
+                {
+                    {|LS1003:Monitor.Enter(_gate)|};
+                    Console.WriteLine(line);
+                    Monitor.Exit(_gate);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task MutexWithCallBetween_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.IO;
+        using System.Threading;
+
+        class C
+        {
+            private readonly Mutex _mutex = new();
+
+            void M(string path)
+            {
+                {|LS1003:_mutex.WaitOne()|};
+                File.AppendAllText(path, "x");
+                _mutex.ReleaseMutex();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SystemThreadingLockWithCallBetween_Reports() => Verify.VerifyAnalyzerAsync(LS1001Tests.SystemLockStub + """
+        class C
+        {
+            private readonly System.Threading.Lock _gate = new();
+
+            void M()
+            {
+                {|LS1003:_gate.Enter()|};
+                System.Console.WriteLine();
+                _gate.Exit();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ObjectCreationBetween_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+            private List<int>? _items;
+
+            void M()
+            {
+                {|LS1003:_gate.Wait()|};
+                _items = new List<int>(1024);
+                _gate.Release();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task LockstepPairFormWithCallBetween_Reports() => Verify.VerifyAnalyzerAsync("""
+        class C
+        {
+            private readonly Lockstep.Lock _gate = new();
+
+            void M()
+            {
+                {|LS1003:_gate.Acquire()|};
+                System.Console.WriteLine();
+                _gate.Release();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task CatchAllSwallowsThenReleases_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private Exception? _last;
+
+            void M()
+            {
+                Monitor.Enter(_gate);
+                try
+                {
+                    Console.WriteLine();
+                }
+                catch (Exception e)
+                {
+                    _last = e;
+                }
+
+                Monitor.Exit(_gate);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task LockStatementWithCalls_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            void M()
+            {
+                lock (_gate)
+                {
+                    Console.WriteLine();
+                    throw new InvalidOperationException();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ThrowAfterRelease_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+
+            void M()
+            {
+                Monitor.Enter(_gate);
+                var n = ++_n;
+                Monitor.Exit(_gate);
+                if (n > 10)
+                {
+                    throw new InvalidOperationException();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task HandOffMethodReturningReleaser_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            public void LockAndLog()
+            {
+                Monitor.Enter(_gate);
+                Console.WriteLine("locked");
+            }
+
+            public void UnlockAndLog()
+            {
+                Console.WriteLine("unlocking");
+                Monitor.Exit(_gate);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task CountingSemaphoreSignal_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly SemaphoreSlim _items = new(0);
+
+            void Consume()
+            {
+                _items.Wait();
+                Console.WriteLine("took one");
+            }
+        }
+        """);
 }

@@ -142,4 +142,174 @@ public class LS1004Tests
             }
         }
         """);
+
+    [Fact]
+    public Task SystemThreadingLockAcrossAwait_Reports() => Verify.VerifyAnalyzerAsync("using System.Threading.Tasks;\n" + LS1001Tests.SystemLockStub + """
+        class C
+        {
+            private readonly System.Threading.Lock _gate = new();
+
+            async Task M()
+            {
+                {|LS1004:_gate.Enter()|};
+                try
+                {
+                    await Task.Yield();
+                }
+                finally
+                {
+                    _gate.Exit();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TryEnterTrueBranchAcrossAwait_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            async Task M()
+            {
+                if ({|LS1004:Monitor.TryEnter(_gate)|})
+                {
+                    try
+                    {
+                        await Task.Delay(1);
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_gate);
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task AwaitInLoopWhileHolding_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly ReaderWriterLockSlim _rw = new();
+
+            async Task M(int[] ids)
+            {
+                {|LS1004:_rw.EnterWriteLock()|};
+                try
+                {
+                    foreach (var id in ids)
+                    {
+                        await Task.Delay(id);
+                    }
+                }
+                finally
+                {
+                    _rw.ExitWriteLock();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task RLockAcrossAwait_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly Lockstep.RLock _gate = new();
+
+            async Task M()
+            {
+                using ({|LS1004:_gate.Acquire()|})
+                {
+                    await Task.Yield();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SyncLambdaInsideAsyncMethod_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+
+            async Task M()
+            {
+                Action bump = () =>
+                {
+                    Monitor.Enter(_gate);
+                    try { _n++; } finally { Monitor.Exit(_gate); }
+                };
+                bump();
+                await Task.Yield();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task AwaitOnlyOnPathWithoutLock_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+
+            async Task M(bool slow)
+            {
+                if (slow)
+                {
+                    await Task.Delay(10);
+                    return;
+                }
+
+                Monitor.Enter(_gate);
+                try { _n++; } finally { Monitor.Exit(_gate); }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SemaphoreSlimTimedWaitAcrossAwait_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+
+            async Task<bool> M()
+            {
+                if (!await _gate.WaitAsync(TimeSpan.FromSeconds(1)))
+                {
+                    return false;
+                }
+
+                try
+                {
+                    await Task.Delay(10);
+                    return true;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        }
+        """);
 }

@@ -1,0 +1,296 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+// Lockstep analyzer cost benchmark and real-code runner.
+//   bench [classes=2000] [repetitions=5]  generated compilations: compile-only time vs each analyzer's time
+//   analyze <folder>                      every Lockstep diagnostic in a folder of C#, a summary by rule, any exception
+var mode = args.Length > 0 ? args[0] : "bench";
+return mode switch
+{
+    "bench" => await Bench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5),
+    "analyze" when args.Length > 1 => await Analyze.RunAsync(args[1]),
+    "profile" => await Bench.ProfileAsync(args.Length > 1 ? args[1] : "DeadlockAnalyzer", args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 400),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: bench [classes] [repetitions] | analyze <folder>");
+    return 2;
+}
+
+internal static class Subjects
+{
+    public static ImmutableArray<DiagnosticAnalyzer> Analyzers { get; } = typeof(Lockstep.Analyzers.Rules.LockPairingAnalyzer).Assembly.GetTypes()
+        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
+        .OrderBy(t => t.Name, StringComparer.Ordinal)
+        .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+        .ToImmutableArray();
+
+    /// <summary>The running .NET's own assemblies plus the Lockstep runtime: enough to bind ordinary code.</summary>
+    public static ImmutableArray<MetadataReference> References { get; } = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+        .Split(Path.PathSeparator)
+        .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "mscorlib.dll" or "netstandard.dll")
+        .Append(typeof(Lockstep.Lock).Assembly.Location)
+        .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+        .ToImmutableArray();
+
+    public static CSharpCompilation Compile(IEnumerable<(string Path, string Text)> files)
+    {
+        var options = new CSharpParseOptions(LanguageVersion.Preview);
+        var trees = files.Select(f => CSharpSyntaxTree.ParseText(f.Text, options, f.Path));
+        return CSharpCompilation.Create("Subject", trees, References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: false));
+    }
+}
+
+internal static class Bench
+{
+    public static async Task<int> RunAsync(int classes, int repetitions)
+    {
+        Console.WriteLine($"Lockstep analyzer cost: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {classes} classes, median of {repetitions} runs");
+        Console.WriteLine();
+
+        // Warm-up: JIT the compiler and the analyzers before anything is timed.
+        var warmup = Subjects.Compile(Generate(Math.Min(classes, 200), withConcurrency: true));
+        warmup.GetDiagnostics();
+        await TelemetryAsync(warmup);
+
+        await MeasureAsync("no concurrency code", Generate(classes, withConcurrency: false), repetitions);
+        await MeasureAsync("lock-heavy code", Generate(classes, withConcurrency: true), repetitions);
+
+        Console.WriteLine("LS2001 scaling (DeadlockAnalyzer time per lock site):");
+        foreach (var size in new[] { classes / 4, classes / 2, classes })
+        {
+            var files = Generate(size, withConcurrency: true);
+            var times = new List<double>();
+            for (var i = 0; i < repetitions; i++)
+            {
+                var compilation = Subjects.Compile(files);
+                compilation.GetDiagnostics();
+                var telemetry = await TelemetryAsync(compilation);
+                times.Add(telemetry.Single(t => t.Name == "DeadlockAnalyzer").Milliseconds);
+            }
+
+            var sites = size * 3;
+            Console.WriteLine($"  {size,6} classes, {sites,6} lock sites: {Median(times),8:F1} ms, {Median(times) * 1000 / sites,6:F1} µs per site");
+        }
+
+        return 0;
+    }
+
+    /// <summary>Runs one analyzer over and over on bound lock-heavy code: a target for a sampling profiler.</summary>
+    public static async Task<int> ProfileAsync(string analyzerName, int classes)
+    {
+        var analyzer = Subjects.Analyzers.Single(a => a.GetType().Name == analyzerName);
+        for (var i = 0; i < 6; i++)
+        {
+            var compilation = Subjects.Compile(Generate(classes, withConcurrency: true));
+            compilation.GetDiagnostics();
+            var watch = Stopwatch.StartNew();
+            await compilation.WithAnalyzers(ImmutableArray.Create(analyzer)).GetAnalyzerDiagnosticsAsync();
+            Console.WriteLine($"{analyzerName}: {watch.Elapsed.TotalMilliseconds:F0} ms");
+        }
+
+        return 0;
+    }
+
+    private static async Task MeasureAsync(string label, List<(string, string)> files, int repetitions)
+    {
+        var compile = new List<double>();
+        var perAnalyzer = new Dictionary<string, List<double>>();
+        for (var i = 0; i < repetitions; i++)
+        {
+            var compilation = Subjects.Compile(files);
+            var watch = Stopwatch.StartNew();
+            compilation.GetDiagnostics();
+            compile.Add(watch.Elapsed.TotalMilliseconds);
+
+            // The analyzers run on the bound compilation, as in a build: their time is their own, not binding's.
+            foreach (var (name, ms) in await TelemetryAsync(compilation))
+            {
+                if (!perAnalyzer.TryGetValue(name, out var list))
+                {
+                    perAnalyzer[name] = list = new List<double>();
+                }
+
+                list.Add(ms);
+            }
+        }
+
+        var compileMedian = Median(compile);
+        Console.WriteLine($"{label}: compile-only {compileMedian:F0} ms");
+        var total = 0.0;
+        foreach (var (name, times) in perAnalyzer.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var median = Median(times);
+            total += median;
+            Console.WriteLine($"  {name,-26} {median,8:F1} ms  {100 * median / compileMedian,6:F2} % of compile");
+        }
+
+        Console.WriteLine($"  {"all Lockstep analyzers",-26} {total,8:F1} ms  {100 * total / compileMedian,6:F2} % of compile");
+        Console.WriteLine();
+    }
+
+    private static async Task<List<(string Name, double Milliseconds)>> TelemetryAsync(Compilation compilation)
+    {
+        var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: true);
+        var withAnalyzers = compilation.WithAnalyzers(Subjects.Analyzers, options);
+        await withAnalyzers.GetAnalyzerDiagnosticsAsync();
+        var result = new List<(string, double)>();
+        foreach (var analyzer in Subjects.Analyzers)
+        {
+            var telemetry = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None);
+            result.Add((analyzer.GetType().Name, telemetry.ExecutionTime.TotalMilliseconds));
+        }
+
+        return result;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    /// <summary>Realistic shapes: each concurrency class has a lock statement, a Monitor region, an async SemaphoreSlim region, a queue and a worker; every third class also calls into the next one under its lock.</summary>
+    private static List<(string, string)> Generate(int classes, bool withConcurrency)
+    {
+        var files = new List<(string, string)>();
+        for (var file = 0; file < classes; file += 50)
+        {
+            var text = new StringBuilder("using System; using System.Collections.Generic; using System.Linq; using System.Threading; using System.Threading.Tasks;\nnamespace Generated;\n");
+            for (var i = file; i < Math.Min(classes, file + 50); i++)
+            {
+                text.Append(withConcurrency ? Concurrent(i, classes) : Plain(i));
+            }
+
+            files.Add(($"/gen/File{file / 50}.cs", text.ToString()));
+        }
+
+        return files;
+    }
+
+    private static string Plain(int i) => $$"""
+        public sealed class Plain{{i}}
+        {
+            private readonly List<int> _items = new();
+            private int _total;
+
+            public int Add(int value)
+            {
+                if (value < 0) { throw new ArgumentOutOfRangeException(nameof(value)); }
+                _items.Add(value);
+                _total += value;
+                return _items.Count;
+            }
+
+            public int Sum() => _items.Where(x => x % 2 == 0).Sum() + _total;
+
+            public string Describe(int kind)
+            {
+                switch (kind)
+                {
+                    case 0: return "zero";
+                    case 1: return string.Join(",", _items);
+                    default:
+                        foreach (var item in _items) { if (item == kind) return "found"; }
+                        return "none";
+                }
+            }
+        }
+
+        """;
+
+    private static string Concurrent(int i, int classes) => $$"""
+        public sealed class Service{{i}}
+        {
+            private readonly object _gate = new();
+            private readonly object _log = new();
+            private readonly SemaphoreSlim _io = new(1, 1);
+            private readonly Lockstep.BlockingQueue<int> _jobs = new(100);
+            private readonly List<int> _items = new();
+            private int _total;
+
+            public int Add(int value)
+            {
+                lock (_gate)
+                {
+                    _items.Add(value);
+                    _total += value;
+                    {{(i % 3 == 0 ? $"new Service{(i + 1) % classes}().Log(value);" : string.Empty)}}
+                    return _items.Count;
+                }
+            }
+
+            public void Log(int value)
+            {
+                Monitor.Enter(_log);
+                try { Console.WriteLine(value); }
+                finally { Monitor.Exit(_log); }
+            }
+
+            public async Task SaveAsync(CancellationToken token)
+            {
+                await _io.WaitAsync(token);
+                try { await Task.Delay(1, token); }
+                finally { _io.Release(); }
+            }
+
+            public void Pump()
+            {
+                var worker = new Lockstep.Worker(token => { foreach (var job in _jobs.Consume(token)) { Add(job); } });
+                worker.Start();
+                _jobs.Put(1);
+                _jobs.Close();
+                worker.Join();
+            }
+        }
+
+        """;
+}
+
+internal static class Analyze
+{
+    public static async Task<int> RunAsync(string folder)
+    {
+        var files = Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal) && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .OrderBy(f => f, StringComparer.Ordinal)
+            .Select(f => (f, "global using System; global using System.Collections.Generic; global using System.IO; global using System.Linq; global using System.Threading; global using System.Threading.Tasks;\n" + File.ReadAllText(f)))
+            .ToList();
+        var compilation = Subjects.Compile(files);
+        var exceptions = new List<string>();
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            (exception, analyzer, _) => { lock (exceptions) { exceptions.Add(analyzer.GetType().Name + ": " + exception); } },
+            concurrentAnalysis: true,
+            logAnalyzerExecutionTime: false);
+        var diagnostics = await compilation.WithAnalyzers(Subjects.Analyzers, options).GetAnalyzerDiagnosticsAsync();
+        foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(d => d.Location.SourceSpan.Start))
+        {
+            // One line of global usings was prepended: its 0-based line number is the file's 1-based one.
+            var span = diagnostic.Location.GetLineSpan();
+            Console.WriteLine($"{span.Path}({span.StartLinePosition.Line},{span.StartLinePosition.Character + 1}): {diagnostic.Severity.ToString().ToLowerInvariant()} {diagnostic.Id}: {diagnostic.GetMessage(CultureInfo.InvariantCulture)}");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"{files.Count} files, {diagnostics.Length} Lockstep diagnostics, {exceptions.Count} analyzer exceptions");
+        foreach (var group in diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            Console.WriteLine($"  {group.Key}: {group.Count()}");
+        }
+
+        foreach (var exception in exceptions)
+        {
+            Console.WriteLine("EXCEPTION " + exception);
+        }
+
+        return exceptions.Count == 0 ? 0 : 1;
+    }
+}
