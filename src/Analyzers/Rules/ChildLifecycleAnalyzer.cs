@@ -115,7 +115,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeBodies(OperationBlockAnalysisContext context, LifecycleCatalog catalog, BodyScan scan)
     {
-        if (context.OperationBlocks.FirstOrDefault()?.Syntax is { } syntax && IsBeingTyped(syntax))
+        if (context.OperationBlocks.FirstOrDefault()?.Syntax is { } syntax && IsBeingTyped(syntax, context.CancellationToken))
         {
             return;
         }
@@ -399,11 +399,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
     /// The file does not parse: no report until it does. A missing brace elsewhere can turn the rest of
     /// a method into a local function, so the body's own syntax is not enough to tell.
     /// </summary>
-    private static bool IsBeingTyped(SyntaxNode node)
-    {
-        var root = node.SyntaxTree.GetRoot();
-        return root.ContainsDiagnostics && root.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error);
-    }
+    private static bool IsBeingTyped(SyntaxNode node, CancellationToken cancellationToken) => FlowBodies.HasSyntaxErrors(node.SyntaxTree, cancellationToken);
 
     private static string Line(SyntaxNode node)
         => (node.GetLocation().GetLineSpan().StartLinePosition.Line + 1).ToString(CultureInfo.InvariantCulture);
@@ -1014,7 +1010,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         {
             var kind = catalog.ClassifySubmit(submit);
             if (kind == SubmitKind.None || WaitOf(submit) is not { } wait || LoopAround(wait.Operation) is not { } loop
-                || IsBeingTyped(loop) || !IsIndependent(loop, submit, catalog))
+                || IsBeingTyped(loop, context.CancellationToken) || !IsIndependent(loop, submit, catalog))
             {
                 return;
             }
@@ -1040,8 +1036,8 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                 how));
         }
 
-        private static bool IsBeingTyped(ILoopOperation loop)
-            => ChildLifecycleAnalyzer.IsBeingTyped(loop.Syntax) || loop.DescendantsAndSelf().Any(o => o is IInvalidOperation);
+        private static bool IsBeingTyped(ILoopOperation loop, CancellationToken cancellationToken)
+            => ChildLifecycleAnalyzer.IsBeingTyped(loop.Syntax, cancellationToken) || loop.DescendantsAndSelf().Any(o => o is IInvalidOperation);
 
         /// <summary>The operation that waits for the submission's task right away, and how.</summary>
         private static (IOperation Operation, string Form)? WaitOf(IInvocationOperation submit)
