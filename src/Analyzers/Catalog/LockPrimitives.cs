@@ -72,7 +72,10 @@ internal readonly struct LockOperation
     /// <summary>The operation that denotes the lock (receiver or argument); null for a scope dispose.</summary>
     public IOperation? LockObject { get; }
 
-    /// <summary>The acquire can end in an exception without taking the lock (cancellation token or timeout).</summary>
+    /// <summary>
+    /// The acquire can end in an exception without taking the lock (cancellation token or timeout); for a
+    /// release, the call can end in an exception without giving the resource back.
+    /// </summary>
     public bool MayFail { get; }
 
     /// <summary>The <c>ref bool lockTaken</c> argument of <see cref="LockOpKind.AcquireWithTakenFlag"/>.</summary>

@@ -22,4 +22,10 @@ public static class RuleIds
 
     public const string UnsynchronizedReadModifyWrite = "LS5001";
     public const string GuardedFieldAccessedWithoutLock = "LS5002";
+
+    public const string TerminatedChildNotJoined = "LS4001";
+    public const string DaemonSetAfterStart = "LS4002";
+    public const string StartedChildNeverJoined = "LS4003";
+    public const string ChildStartedTwiceOrJoinedUnstarted = "LS4004";
+    public const string SubmitAndWaitInLoop = "LS4005";
 }

@@ -26,6 +26,8 @@ internal enum FlowEventKind : byte
     MayThrow,
     /// <summary>An operation an observer asked to see with the held locks at that point.</summary>
     Observe,
+    /// <summary>The variable that names a typestate resource gets another object (<see cref="ITypestateCatalog"/>).</summary>
+    Rebind,
 }
 
 /// <summary>One thing that happens to the lock state, in evaluation order within a block.</summary>

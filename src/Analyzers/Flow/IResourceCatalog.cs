@@ -23,6 +23,19 @@ internal interface IResourceCatalog
 }
 
 /// <summary>
+/// A catalogue whose "resource" is a state of the object a variable holds (a child that was started,
+/// or terminated), not a unit taken from a shared primitive. The engine then treats it as a state:
+/// acquiring it again while held does not stack (one release ends it; the repeat is still recorded in
+/// <see cref="LockFlowResult.AcquiredWhileHeld"/>), and assigning another object to the local,
+/// parameter or field that names it ends it for that name (recorded in
+/// <see cref="LockFlowResult.ReboundWhileHeld"/>), so a loop that creates a fresh object each pass is
+/// not mistaken for the same object twice.
+/// </summary>
+internal interface ITypestateCatalog : IResourceCatalog
+{
+}
+
+/// <summary>
 /// Optional for a catalogue: conditions that ask whether a resource is held
 /// (<c>Monitor.IsEntered(o)</c>, <c>rw.IsReadLockHeld</c>). A branch on one only continues the paths
 /// that agree with it, so <c>if (rw.IsReadLockHeld) rw.ExitReadLock();</c> is not a stray release.

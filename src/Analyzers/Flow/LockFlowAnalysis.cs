@@ -24,6 +24,7 @@ internal sealed class LockFlowAnalysis
 
     private readonly ControlFlowGraph _cfg;
     private readonly IResourceCatalog _catalog;
+    private readonly bool _typestate;
     private readonly ILockFlowObserver? _observer;
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<CaptureId, IOperation> _captures = new();
@@ -42,6 +43,7 @@ internal sealed class LockFlowAnalysis
     {
         _cfg = cfg;
         _catalog = catalog;
+        _typestate = catalog is ITypestateCatalog;
         _observer = observer;
         _cancellationToken = cancellationToken;
         var count = cfg.Blocks.Length;
@@ -133,12 +135,42 @@ internal sealed class LockFlowAnalysis
             _branchEvents[block.Ordinal] = builder.ToImmutable();
         }
 
+        if (touchesLocks && _typestate)
+        {
+            DropIrrelevantRebinds();
+        }
+
         if (touchesLocks && _catalog.EscapeEndsTracking)
         {
             FindEscapes();
         }
 
         return touchesLocks || _observer is not null;
+    }
+
+    /// <summary>Keeps only the rebinds of variables that name an acquired resource: the others cost a pass over every path.</summary>
+    private void DropIrrelevantRebinds()
+    {
+        var named = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var key in _result.AcquiredKeys)
+        {
+            named.Add(key.Symbol);
+            if (key.Receiver is not null)
+            {
+                named.Add(key.Receiver);
+            }
+        }
+
+        for (var i = 0; i < _events.Length; i++)
+        {
+            _events[i] = Keep(_events[i]);
+            _branchEvents[i] = Keep(_branchEvents[i]);
+        }
+
+        ImmutableArray<FlowEvent> Keep(ImmutableArray<FlowEvent> events)
+            => events.IsDefault || !events.Any(e => e.Kind == FlowEventKind.Rebind && !named.Contains(e.Key!.Symbol))
+                ? events
+                : events.Where(e => e.Kind != FlowEventKind.Rebind || named.Contains(e.Key!.Symbol)).ToImmutableArray();
     }
 
     /// <summary>Locals and parameters handed to code this body cannot see: returned, stored, passed on, captured.</summary>
@@ -148,31 +180,18 @@ internal sealed class LockFlowAnalysis
         {
             foreach (var operation in block.Operations)
             {
-                foreach (var node in operation.DescendantsAndSelf())
-                {
-                    switch (node)
-                    {
-                        case ILocalReferenceOperation local when Escapes(local):
-                            _result.EscapedSymbols.Add(local.Local);
-                            break;
-                        case IParameterReferenceOperation parameter when Escapes(parameter):
-                            _result.EscapedSymbols.Add(parameter.Parameter);
-                            break;
-                        case IFlowAnonymousFunctionOperation lambda:
-                            AddCaptured(lambda.Symbol);
-                            break;
-                    }
-                }
+                FindEscapes(operation);
             }
 
-            if (block.BranchValue is { } value && block.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Return)
+            if (block.BranchValue is { } value)
             {
-                foreach (var node in value.DescendantsAndSelf())
+                // A return value or a condition can pass a variable on or capture it too (`return Task.Run(() => w.Join())`).
+                FindEscapes(value);
+                if (block.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Return
+                    && SymbolOf(LockKey.Unwrap(value, _captures) ?? value) is { } returned)
                 {
-                    if (SymbolOf(node) is { } returned)
-                    {
-                        _result.EscapedSymbols.Add(returned);
-                    }
+                    // The variable itself is returned; reading a member of it (`return p.ExitCode`) is not an escape.
+                    _result.EscapedSymbols.Add(returned);
                 }
             }
         }
@@ -180,6 +199,25 @@ internal sealed class LockFlowAnalysis
         foreach (var localFunction in _cfg.LocalFunctions)
         {
             AddCaptured(localFunction);
+        }
+    }
+
+    private void FindEscapes(IOperation root)
+    {
+        foreach (var node in root.DescendantsAndSelf())
+        {
+            switch (node)
+            {
+                case ILocalReferenceOperation local when Escapes(local):
+                    _result.EscapedSymbols.Add(local.Local);
+                    break;
+                case IParameterReferenceOperation parameter when Escapes(parameter):
+                    _result.EscapedSymbols.Add(parameter.Parameter);
+                    break;
+                case IFlowAnonymousFunctionOperation lambda:
+                    AddCaptured(lambda.Symbol);
+                    break;
+            }
         }
     }
 
@@ -323,6 +361,12 @@ internal sealed class LockFlowAnalysis
             case IAnonymousFunctionOperation:
             case ILocalFunctionOperation:
                 return;
+            case ISimpleAssignmentOperation { Target: var target } when _typestate
+                && Strip(target) is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation
+                && LockKey.Resolve(target, LockMode.Exclusive, _captures) is { } rebound:
+                // Before the value: `p = Process.Start(…)` names the new object once the call has run.
+                events.Add(new FlowEvent(FlowEventKind.Rebind, operation, rebound));
+                break;
         }
 
         foreach (var child in operation.ChildOperations)
@@ -476,6 +520,12 @@ internal sealed class LockFlowAnalysis
                 break;
 
             case LockOpKind.Release:
+                if (op.MayFail)
+                {
+                    // A release that can end in an exception (a join cancelled by its token) leaves the resource held on that path.
+                    events.Add(new FlowEvent(FlowEventKind.MayThrow, invocation));
+                }
+
                 _result.ReleasedKeys.Add(key);
                 events.Add(new FlowEvent(FlowEventKind.Release, invocation, key, op.Family));
                 break;
@@ -880,6 +930,9 @@ internal sealed class LockFlowAnalysis
                 case FlowEventKind.KillFact:
                     next.Add(path.WithFacts(path.Facts.Remove(e.FactKey!)));
                     break;
+                case FlowEventKind.Rebind:
+                    next.Add(RebindOn(path, e));
+                    break;
                 default:
                     next.Add(path);
                     break;
@@ -887,6 +940,38 @@ internal sealed class LockFlowAnalysis
         }
 
         return next;
+    }
+
+    /// <summary>The variable now holds another object: what the path knew about the old one is no longer reachable through it.</summary>
+    private PathState RebindOn(PathState path, FlowEvent e)
+    {
+        var name = e.Key!;
+        var held = path.Held;
+        foreach (var pair in path.Held)
+        {
+            var key = pair.Key;
+            var named = SymbolEqualityComparer.Default.Equals(key.Symbol, name.Symbol) && SymbolEqualityComparer.Default.Equals(key.Receiver, name.Receiver);
+            var through = name.Receiver is null && SymbolEqualityComparer.Default.Equals(key.Receiver, name.Symbol);
+            if (!named && !through)
+            {
+                continue;
+            }
+
+            if (_recording)
+            {
+                foreach (var site in pair.Value)
+                {
+                    if (!_result.ReboundWhileHeld.ContainsKey(site))
+                    {
+                        _result.ReboundWhileHeld[site] = e.Operation;
+                    }
+                }
+            }
+
+            held = held.Remove(key);
+        }
+
+        return ReferenceEquals(held, path.Held) ? path : path.WithHeld(held);
     }
 
     private PathState AcquireOn(PathState path, FlowEvent e)
@@ -909,6 +994,12 @@ internal sealed class LockFlowAnalysis
             {
                 _result.LoopLeaks.Add(e.Operation);
             }
+        }
+
+        if (_typestate && path.IsHeld(key))
+        {
+            // A state, not a count: started twice is still started once, and one join ends it.
+            return path;
         }
 
         return path.Acquire(key, e.Operation);

@@ -75,6 +75,12 @@ internal sealed class LockFlowResult
     /// <summary>Acquires reached on a path that already holds the same lock, with the acquire that holds it (LS2002, LS4004).</summary>
     public Dictionary<IOperation, IOperation> AcquiredWhileHeld { get; } = new();
 
+    /// <summary>
+    /// Typestate acquires (<see cref="ITypestateCatalog"/>) still held when the variable naming them is
+    /// assigned another object, with that assignment: the first object is no longer reachable by that name.
+    /// </summary>
+    public Dictionary<IOperation, IOperation> ReboundWhileHeld { get; } = new();
+
     /// <summary>Thread-affine acquires held at an await.</summary>
     public Dictionary<IOperation, IOperation> HeldAcrossAwait { get; } = new();
 
