@@ -1342,6 +1342,9 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         {
             switch (operation)
             {
+                case IAssignmentOperation { Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } } }:
+                    // A member of an object being initialized (`new Result { Size = n }`, `new { item }`): a new object, not shared state.
+                    return Enumerable.Empty<ISymbol>();
                 case IAssignmentOperation assignment:
                     return Storage(assignment.Target);
                 case IIncrementOrDecrementOperation increment:
