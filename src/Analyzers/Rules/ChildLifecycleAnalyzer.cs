@@ -437,6 +437,14 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             return true;
         }
 
+        foreach (var declaration in field.DeclaringSyntaxReferences)
+        {
+            if (declaration.GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer.Value: { } initial } && !IsCreation(initial))
+            {
+                return true;
+            }
+        }
+
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
             foreach (var identifier in reference.GetSyntax(cancellationToken).DescendantNodes().OfType<IdentifierNameSyntax>())
@@ -469,7 +477,13 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
 
                         continue;
                     case AssignmentExpressionSyntax assignment when assignment.Left == use:
-                    case VariableDeclaratorSyntax:
+                        if (!IsCreation(assignment.Right))
+                        {
+                            // Handed in (`_child = child;`): whoever made it may join it.
+                            return true;
+                        }
+
+                        continue;
                     case ArgumentSyntax { Parent.Parent: InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } } }:
                         continue;
                     default:
@@ -479,6 +493,18 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
+    }
+
+    /// <summary>A child made here: <c>new Worker(…)</c>, <c>new(…)</c>, <c>ChildProcess.Start(…)</c>, <c>Process.Start(…)</c>.</summary>
+    private static bool IsCreation(ExpressionSyntax expression)
+    {
+        while (expression is ParenthesizedExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression })
+        {
+            expression = expression is ParenthesizedExpressionSyntax parenthesized ? parenthesized.Expression : ((PostfixUnaryExpressionSyntax)expression).Operand;
+        }
+
+        return expression is BaseObjectCreationExpressionSyntax
+            || expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Start" } };
     }
 
     private static bool IsWaitName(string name) => name is "Join" or "JoinAsync" or "WaitForExit" or "WaitForExitAsync";
@@ -1342,6 +1368,9 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         {
             switch (operation)
             {
+                case IAssignmentOperation { Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } } }:
+                    // A member of an object being initialized (`new Result { Size = n }`, `new { item }`): a new object, not shared state.
+                    return Enumerable.Empty<ISymbol>();
                 case IAssignmentOperation assignment:
                     return Storage(assignment.Target);
                 case IIncrementOrDecrementOperation increment:

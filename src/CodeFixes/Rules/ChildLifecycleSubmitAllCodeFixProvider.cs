@@ -142,8 +142,15 @@ public sealed class ChildLifecycleSubmitAllCodeFixProvider : CodeFixProvider
             missing.Add(TasksNamespace);
         }
 
+        // A result type that cannot be written down (an anonymous type) leaves nothing to declare the list with.
+        var resultTypeName = resultType?.ToMinimalDisplayString(model, position);
+        if (resultType is not null && (ParseTypeName(resultTypeName!).ContainsDiagnostics || ContainsAnonymousType(resultType)))
+        {
+            return null;
+        }
+
         var name = FreeName(member, model, position, reserved);
-        var taskTypeName = resultType is null ? "Task" : "Task<" + resultType.ToMinimalDisplayString(model, position) + ">";
+        var taskTypeName = resultType is null ? "Task" : "Task<" + resultTypeName + ">";
         var declaration = ParseStatement("var " + name + " = new List<" + taskTypeName + ">();");
         var add = ParseStatement(name + ".Add(" + submitSyntax.WithoutTrivia().ToFullString() + ");");
         var configure = configureAwait is null ? string.Empty : ".ConfigureAwait(" + configureAwait.ToFullString() + ")";
@@ -239,6 +246,14 @@ public sealed class ChildLifecycleSubmitAllCodeFixProvider : CodeFixProvider
                 return false;
         }
     }
+
+    private static bool ContainsAnonymousType(ITypeSymbol type) => type switch
+    {
+        { IsAnonymousType: true } => true,
+        INamedTypeSymbol named => named.TypeArguments.Any(ContainsAnonymousType),
+        IArrayTypeSymbol array => ContainsAnonymousType(array.ElementType),
+        _ => false,
+    };
 
     private static bool IsStableReceiver(ExpressionSyntax expression)
         => expression is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax };

@@ -415,6 +415,20 @@ public class LS4001Tests
         """);
 
     [Fact]
+    public Task FieldHandedInByConstructor_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using Lockstep;
+
+        class Supervisor
+        {
+            private readonly Worker _worker;
+
+            public Supervisor(Worker worker) => _worker = worker;
+
+            public void Stop() => _worker.Terminate();
+        }
+        """);
+
+    [Fact]
     public Task ParameterTerminatedOnly_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
         using Lockstep;
 

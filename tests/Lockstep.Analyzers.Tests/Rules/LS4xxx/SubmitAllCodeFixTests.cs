@@ -242,6 +242,26 @@ public class SubmitAllCodeFixTests
     }
 
     [Fact]
+    public Task AnonymousResult_NoFix()
+    {
+        var source = """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task M(int[] items)
+                {
+                    foreach (var item in items)
+                    {
+                        {|LS4005:await Task.Run(() => new { item, Square = item * item })|};
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyCodeFixAsync(source, source);
+    }
+
+    [Fact]
     public Task FixAll_TwoFilesAndTwoLoops()
     {
         var test = new Verify.Test
