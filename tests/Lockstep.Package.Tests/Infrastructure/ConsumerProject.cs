@@ -53,12 +53,14 @@ public static class ConsumerProject
         public sealed class WithPragma
         {
             private readonly object _gate = new();
+            private int _count;
 
-            public void Enter()
+            public int Increment()
             {
-        #pragma warning disable LS1001 // Released by the caller.
+        #pragma warning disable LS1001 // Released in BatchScope.Dispose, which every caller reaches.
                 Monitor.Enter(_gate);
         #pragma warning restore LS1001
+                return ++_count;
             }
         }
 
@@ -66,8 +68,8 @@ public static class ConsumerProject
         {
             private readonly object _gate = new();
 
-            [SuppressMessage("Lockstep.LockPairing", "LS1001:Lock is not released on every path", Justification = "Released by the caller.")]
-            public void Enter() => Monitor.Enter(_gate);
+            [SuppressMessage("Lockstep.LockPairing", "LS1001:Lock is not released on every path", Justification = "Released in BatchScope.Dispose, which every caller reaches.")]
+            public void StartBatch() => Monitor.Enter(_gate);
         }
 
         """;
