@@ -21,7 +21,7 @@ return mode switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: bench [classes] [repetitions] | analyze <folder>");
+    Console.Error.WriteLine("usage: bench [classes] [repetitions] | profile <Analyzer|all> [classes] | analyze <folder>");
     return 2;
 }
 
@@ -87,13 +87,13 @@ internal static class Bench
     /// <summary>Runs one analyzer over and over on bound lock-heavy code: a target for a sampling profiler.</summary>
     public static async Task<int> ProfileAsync(string analyzerName, int classes)
     {
-        var analyzer = Subjects.Analyzers.Single(a => a.GetType().Name == analyzerName);
+        var analyzers = analyzerName == "all" ? Subjects.Analyzers : Subjects.Analyzers.Where(a => a.GetType().Name == analyzerName).ToImmutableArray();
         for (var i = 0; i < 6; i++)
         {
             var compilation = Subjects.Compile(Generate(classes, withConcurrency: true));
             compilation.GetDiagnostics();
             var watch = Stopwatch.StartNew();
-            await compilation.WithAnalyzers(ImmutableArray.Create(analyzer)).GetAnalyzerDiagnosticsAsync();
+            await compilation.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync();
             Console.WriteLine($"{analyzerName}: {watch.Elapsed.TotalMilliseconds:F0} ms");
         }
 

@@ -68,33 +68,44 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeBodies(OperationBlockAnalysisContext context, PrimitiveCatalog catalog)
     {
-        var results = new List<(FlowBody Body, LockFlowResult Result)>();
-        foreach (var body in FlowBodies.Collect(context))
+        var results = new List<(IMethodSymbol? Method, bool IsNested, LockFlowResult Result)>();
+        if (StructuredLocks.TryCollect(context, catalog) is { } structured)
         {
-            if (LockFlowAnalysis.Analyze(body.Graph, catalog, observer: null, context.CancellationToken) is { } result)
+            // Every lock of the member is taken in a scoped form: no graph needed (only LS1004 can remain).
+            foreach (var (body, recording) in structured)
             {
-                results.Add((body, result));
+                results.Add((body.Method, body.IsNested, recording.Replay(observer: null)));
+            }
+        }
+        else
+        {
+            foreach (var body in FlowBodies.Collect(context))
+            {
+                if (LockFlowAnalysis.Analyze(body.Graph, catalog, observer: null, context.CancellationToken) is { } result)
+                {
+                    results.Add((body.Method, body.IsNested, result));
+                }
             }
         }
 
         // A lock released inside a lambda or local function of the same member is handed to that code
         // (a continuation, a callback, an unlock helper): its acquire is not a leak of the enclosing body.
-        foreach (var (body, result) in results)
+        foreach (var (method, _, result) in results)
         {
-            var releasedInNested = results.Where(r => r.Body.IsNested && !ReferenceEquals(r.Result, result)).SelectMany(r => r.Result.ReleasedKeys).ToList();
-            Report(context, body, result, releasedInNested);
+            var releasedInNested = results.Where(r => r.IsNested && !ReferenceEquals(r.Result, result)).SelectMany(r => r.Result.ReleasedKeys).ToList();
+            Report(context, method, result, releasedInNested);
         }
     }
 
-    private static void Report(OperationBlockAnalysisContext context, FlowBody body, LockFlowResult result, List<LockKey> releasedInNested)
+    private static void Report(OperationBlockAnalysisContext context, IMethodSymbol? method, LockFlowResult result, List<LockKey> releasedInNested)
     {
         var reported = new HashSet<IOperation>();
-        var acquireHandOff = HandOff.IsAcquireMethod(body.Method);
+        var acquireHandOff = HandOff.IsAcquireMethod(method);
 
         // LS1001: a normal exit (or the loop's next pass) with the lock still held.
         foreach (var site in result.NormalExitLeaks.Keys.Concat(result.LoopLeaks).OrderBy(s => s.Syntax.SpanStart))
         {
-            if (reported.Contains(site) || !IsReportableLeak(site, result, acquireHandOff, body, context.CancellationToken, out var info)
+            if (reported.Contains(site) || !IsReportableLeak(site, result, acquireHandOff, method, context.CancellationToken, out var info)
                 || releasedInNested.Any(k => k.IsSameObject(info.Key)))
             {
                 continue;
@@ -125,7 +136,7 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
         foreach (var pair in result.ExceptionalExitLeaks.OrderBy(p => p.Key.Syntax.SpanStart))
         {
             var site = pair.Key;
-            if (reported.Contains(site) || !IsReportableLeak(site, result, acquireHandOff, body, context.CancellationToken, out var info)
+            if (reported.Contains(site) || !IsReportableLeak(site, result, acquireHandOff, method, context.CancellationToken, out var info)
                 || !result.ReleasedKeys.Contains(info.Key) || releasedInNested.Any(k => k.IsSameObject(info.Key)))
             {
                 continue;
@@ -136,7 +147,7 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
         }
 
         // LS1002: a release on a path that does not hold the lock.
-        if (!HandOff.IsReleaseMethod(body.Method))
+        if (!HandOff.IsReleaseMethod(method))
         {
             foreach (var pair in result.ReleasesNotHeld.OrderBy(p => p.Key.Syntax.SpanStart))
             {
@@ -153,7 +164,7 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static bool IsReportableLeak(IOperation site, LockFlowResult result, bool acquireHandOff, FlowBody body, CancellationToken cancellationToken, out AcquireSite info)
+    private static bool IsReportableLeak(IOperation site, LockFlowResult result, bool acquireHandOff, IMethodSymbol? method, CancellationToken cancellationToken, out AcquireSite info)
     {
         if (site.IsImplicit || !result.Sites.TryGetValue(site, out info) || acquireHandOff || result.UntrackableKeys.Contains(info.Key))
         {
@@ -167,7 +178,7 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        return !HandOff.HasReleaseOnlyTwin(info.Key, body.Method, cancellationToken);
+        return !HandOff.HasReleaseOnlyTwin(info.Key, method, cancellationToken);
     }
 
     private static string DescribeThrower(IOperation thrower)
