@@ -104,7 +104,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                     OperationKind.SimpleAssignment);
                 block.RegisterOperationBlockEndAction(end =>
                 {
-                    if (scan.NeedsFlow)
+                    if (scan.NeedsFlow && !IsStartedThenJoined(end, catalog, scan))
                     {
                         AnalyzeBodies(end, catalog, scan);
                     }
@@ -151,6 +151,114 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The common shape that needs no graph: one child local, started once by a statement of the body's
+    /// own block and joined by later statements of that block, not reassigned after the start, with no
+    /// other start, join or terminate in the member. Then it is joined (no LS4003), never joined before
+    /// it was started (no LS4004) and started once (no repeat), whatever lies between.
+    /// </summary>
+    private static bool IsStartedThenJoined(OperationBlockAnalysisContext context, LifecycleCatalog catalog, BodyScan scan)
+    {
+        if (scan.Starts != 1 || scan.StartsInLoop || scan.Terminates || scan.SetsDaemon || !scan.Joins)
+        {
+            return false;
+        }
+
+        IBlockOperation? body = null;
+        foreach (var block in context.OperationBlocks)
+        {
+            switch (block)
+            {
+                case IMethodBodyOperation { BlockBody: { } blockBody, ExpressionBody: null } when body is null:
+                    body = blockBody;
+                    break;
+                case IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation:
+                    return false;
+            }
+        }
+
+        if (body is null)
+        {
+            return false;
+        }
+
+        ILocalSymbol? child = null;
+        var startStatement = -1;
+        var joins = 0;
+        foreach (var operation in body.Descendants())
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            if (operation is not IInvocationOperation invocation)
+            {
+                continue;
+            }
+
+            var call = catalog.Classify(invocation);
+            if (call.Kind == LifecycleCallKind.None)
+            {
+                continue;
+            }
+
+            // Only `local.Start();` and `local.Join();` / `await local.JoinAsync();` as statements of the body's own block.
+            if (call.Kind is not (LifecycleCallKind.Start or LifecycleCallKind.Join)
+                || invocation.Instance is not ILocalReferenceOperation { Local: var local }
+                || (child is not null && !SymbolEqualityComparer.Default.Equals(child, local))
+                || StatementIndex(invocation, body) is not { } index)
+            {
+                return false;
+            }
+
+            child = local;
+            if (call.Kind == LifecycleCallKind.Start)
+            {
+                startStatement = index;
+            }
+            else if (startStatement < 0 || index <= startStatement)
+            {
+                return false;
+            }
+            else
+            {
+                joins++;
+            }
+        }
+
+        if (child is null || startStatement < 0 || joins == 0)
+        {
+            return false;
+        }
+
+        // Not pointed at another child after the start.
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
+                && SymbolEqualityComparer.Default.Equals(target.Local, child) && assignment.Syntax.SpanStart > body.Operations[startStatement].Syntax.SpanStart)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The index in <paramref name="block"/> of the expression statement that is <paramref name="invocation"/> (awaited or not).</summary>
+    private static int? StatementIndex(IInvocationOperation invocation, IBlockOperation block)
+    {
+        var parent = invocation.Parent;
+        if (parent is IAwaitOperation awaited)
+        {
+            parent = awaited.Parent;
+        }
+
+        if (parent is IExpressionStatementOperation statement && ReferenceEquals(statement.Parent, block))
+        {
+            var index = block.Operations.IndexOf(statement);
+            return index >= 0 ? index : null;
+        }
+
+        return null;
     }
 
     // ---------------------------------------------------------------- LS4001
