@@ -50,7 +50,29 @@ internal static class StructuredLocks
     /// (or the code does not bind, or the file has syntax errors), and the caller then builds graphs.
     /// </summary>
     public static List<(StructuredBody Body, Recording Recording)>? TryCollect(OperationBlockAnalysisContext context, PrimitiveCatalog catalog)
-        => TryCollect(context.OperationBlocks, context.OwningSymbol as IMethodSymbol, catalog, context.CancellationToken);
+    {
+        if (context.OperationBlocks.IsEmpty)
+        {
+            return null;
+        }
+
+        // The lock rules of several analyzers ask about the same member: the operation tree is shared by the
+        // driver, so the walk is done once and each analyzer replays it into its own observer. (The catalogue
+        // is the compilation's, and so is the tree: one key is enough.)
+        var cached = Cache.GetValue(
+            context.OperationBlocks[0],
+            _ => new Box(TryCollect(context.OperationBlocks, context.OwningSymbol as IMethodSymbol, catalog, context.CancellationToken)));
+        return cached.Bodies;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, Box> Cache = new();
+
+    private sealed class Box
+    {
+        public Box(List<(StructuredBody Body, Recording Recording)>? bodies) => Bodies = bodies;
+
+        public List<(StructuredBody Body, Recording Recording)>? Bodies { get; }
+    }
 
     public static List<(StructuredBody Body, Recording Recording)>? TryCollect(ImmutableArray<IOperation> blocks, IMethodSymbol? owner, PrimitiveCatalog catalog, CancellationToken cancellationToken)
     {

@@ -174,6 +174,9 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                 case IMethodBodyOperation { BlockBody: { } blockBody, ExpressionBody: null } when body is null:
                     body = blockBody;
                     break;
+                case IBlockOperation blockBody when body is null:
+                    body = blockBody;
+                    break;
                 case IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation:
                     return false;
             }
