@@ -90,7 +90,7 @@ internal static class Bench
         var analyzers = analyzerName == "all" ? Subjects.Analyzers : Subjects.Analyzers.Where(a => a.GetType().Name == analyzerName).ToImmutableArray();
         for (var i = 0; i < 6; i++)
         {
-            var compilation = Subjects.Compile(Generate(classes, withConcurrency: true));
+            var compilation = Subjects.Compile(Generate(classes, withConcurrency: Environment.GetEnvironmentVariable("LOCKSTEP_PROFILE_PLAIN") != "1"));
             compilation.GetDiagnostics();
             var watch = Stopwatch.StartNew();
             await compilation.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync();

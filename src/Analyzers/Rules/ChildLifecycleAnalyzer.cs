@@ -56,59 +56,55 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationBlockStartAction(block =>
+            start.RegisterOperationBlockAction(block =>
             {
                 // Cheap pre-check: which lifecycle calls the body makes decides which engine runs it needs.
+                var index = BlockIndex.For(block);
                 var scan = new BodyScan();
-                block.RegisterOperationAction(
-                    operationContext =>
-                    {
-                        var invocation = (IInvocationOperation)operationContext.Operation;
-                        var call = catalog.Classify(invocation);
-                        switch (call.Kind)
-                        {
-                            case LifecycleCallKind.Start:
-                            case LifecycleCallKind.StartFactory:
-                                scan.AddStart(InLoop(invocation.Syntax));
-                                break;
-                            case LifecycleCallKind.Terminate:
-                                scan.Terminates = true;
-                                break;
-                            case LifecycleCallKind.Join:
-                                scan.Joins = true;
-                                break;
-                            default:
-                                SubmitAndWait.Analyze(operationContext, invocation, catalog);
-                                break;
-                        }
-                    },
-                    OperationKind.Invocation);
-                block.RegisterOperationAction(
-                    operationContext =>
-                    {
-                        if (catalog.TryGetChildKind(operationContext.Operation.Type, out _))
-                        {
-                            scan.Creates = true;
-                        }
-                    },
-                    OperationKind.ObjectCreation);
-                block.RegisterOperationAction(
-                    operationContext =>
-                    {
-                        if (((ISimpleAssignmentOperation)operationContext.Operation).Target is IPropertyReferenceOperation property
-                            && catalog.IsDaemonFlag(property.Property, out var kind) && kind == ChildKind.Lockstep)
-                        {
-                            scan.SetsDaemon = true;
-                        }
-                    },
-                    OperationKind.SimpleAssignment);
-                block.RegisterOperationBlockEndAction(end =>
+                foreach (var invocation in index.Invocations)
                 {
-                    if (scan.NeedsFlow && !IsStartedThenJoined(end, catalog, scan))
+                    var call = catalog.Classify(invocation);
+                    switch (call.Kind)
                     {
-                        AnalyzeBodies(end, catalog, scan);
+                        case LifecycleCallKind.Start:
+                        case LifecycleCallKind.StartFactory:
+                            scan.AddStart(InLoop(invocation.Syntax));
+                            break;
+                        case LifecycleCallKind.Terminate:
+                            scan.Terminates = true;
+                            break;
+                        case LifecycleCallKind.Join:
+                            scan.Joins = true;
+                            break;
+                        default:
+                            SubmitAndWait.Analyze(block.ReportDiagnostic, block.CancellationToken, invocation, catalog);
+                            break;
                     }
-                });
+                }
+
+                foreach (var creation in index.ObjectCreations)
+                {
+                    if (catalog.TryGetChildKind(creation.Type, out _))
+                    {
+                        scan.Creates = true;
+                        break;
+                    }
+                }
+
+                foreach (var assignment in index.SimpleAssignments)
+                {
+                    if (assignment.Target is IPropertyReferenceOperation property
+                        && catalog.IsDaemonFlag(property.Property, out var kind) && kind == ChildKind.Lockstep)
+                    {
+                        scan.SetsDaemon = true;
+                        break;
+                    }
+                }
+
+                if (scan.NeedsFlow && !IsStartedThenJoined(block, catalog, scan))
+                {
+                    AnalyzeBodies(block, catalog, scan);
+                }
             });
         });
     }
@@ -1143,11 +1139,11 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             "Add", "AddRange", "Insert", "InsertRange", "Remove", "RemoveAt", "RemoveAll", "Clear", "Enqueue", "Push", "TryAdd", "Put", "Set",
         };
 
-        public static void Analyze(OperationAnalysisContext context, IInvocationOperation submit, LifecycleCatalog catalog)
+        public static void Analyze(Action<Diagnostic> report, CancellationToken cancellationToken, IInvocationOperation submit, LifecycleCatalog catalog)
         {
             var kind = catalog.ClassifySubmit(submit);
             if (kind == SubmitKind.None || WaitOf(submit) is not { } wait || LoopAround(wait.Operation) is not { } loop
-                || IsBeingTyped(loop, context.CancellationToken) || !IsIndependent(loop, submit, catalog))
+                || IsBeingTyped(loop, cancellationToken) || !IsIndependent(loop, submit, catalog))
             {
                 return;
             }
@@ -1165,7 +1161,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                 "Wait" => ".Wait()",
                 _ => ".GetAwaiter().GetResult()",
             };
-            context.ReportDiagnostic(Diagnostic.Create(
+            report(Diagnostic.Create(
                 Descriptors.LS4005_SubmitAndWaitInLoop,
                 wait.Operation.Syntax.GetLocation(),
                 ImmutableDictionary<string, string?>.Empty.Add(WaitFormProperty, wait.Form),

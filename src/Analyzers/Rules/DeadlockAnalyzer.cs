@@ -60,43 +60,38 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
             var graph = new LockOrderGraph();
             var facts = new LockFacts();
 
-            start.RegisterOperationBlockStartAction(block =>
+            start.RegisterOperationBlockAction(block =>
             {
                 var owner = block.OwningSymbol as IMethodSymbol;
-                var sawLock = new Flag();
-                block.RegisterOperationAction(
-                    operationContext =>
-                    {
-                        var invocation = (IInvocationOperation)operationContext.Operation;
-                        if (catalog.TryClassify(invocation, out _))
-                        {
-                            sawLock.Set();
-                            return;
-                        }
-
-                        if (IsConditionWait(invocation, catalog) && IsGuardedByIfNotLoop(invocation.Syntax))
-                        {
-                            operationContext.ReportDiagnostic(Diagnostic.Create(
-                                Descriptors.LS2004_ConditionWaitOutsideLoop,
-                                invocation.Syntax.GetLocation(),
-                                invocation.TargetMethod.ContainingType.Name + "." + invocation.TargetMethod.Name));
-                        }
-
-                        if (CallerOf(invocation, owner) is { } caller && IsInCompilation(invocation.TargetMethod, compilation))
-                        {
-                            graph.AddCall(caller, invocation.TargetMethod, IsOnThis(invocation));
-                        }
-                    },
-                    OperationKind.Invocation);
-                block.RegisterOperationAction(_ => sawLock.Set(), OperationKind.Lock);
-                block.RegisterOperationBlockEndAction(end =>
+                var index = BlockIndex.For(block);
+                var sawLock = index.HasLockStatement;
+                foreach (var invocation in index.Invocations)
                 {
-                    RecordPropertyAlias(end, graph);
-                    if (sawLock.IsSet)
+                    if (catalog.TryClassify(invocation, out _))
                     {
-                        AnalyzeBodies(end, catalog, graph, facts, compilation);
+                        sawLock = true;
+                        continue;
                     }
-                });
+
+                    if (IsConditionWait(invocation, catalog) && IsGuardedByIfNotLoop(invocation.Syntax))
+                    {
+                        block.ReportDiagnostic(Diagnostic.Create(
+                            Descriptors.LS2004_ConditionWaitOutsideLoop,
+                            invocation.Syntax.GetLocation(),
+                            invocation.TargetMethod.ContainingType.Name + "." + invocation.TargetMethod.Name));
+                    }
+
+                    if (CallerOf(invocation, owner) is { } caller && IsInCompilation(invocation.TargetMethod, compilation))
+                    {
+                        graph.AddCall(caller, invocation.TargetMethod, IsOnThis(invocation));
+                    }
+                }
+
+                RecordPropertyAlias(block, graph);
+                if (sawLock)
+                {
+                    AnalyzeBodies(block, catalog, graph, facts, compilation);
+                }
             });
 
             start.RegisterCompilationEndAction(end => ReportAtEnd(end, graph, facts));
@@ -466,14 +461,5 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
                 Blocking.Add((operation, call, exclusive.DisplayName));
             }
         }
-    }
-
-    private sealed class Flag
-    {
-        private int _value;
-
-        public bool IsSet => Volatile.Read(ref _value) != 0;
-
-        public void Set() => Volatile.Write(ref _value, 1);
     }
 }

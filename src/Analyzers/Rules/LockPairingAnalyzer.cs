@@ -42,26 +42,17 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationBlockStartAction(block =>
+            start.RegisterOperationBlockAction(block =>
             {
-                // Cheap pre-check: only bodies that call a catalogued acquire or release get a graph.
-                var sawPrimitive = new StrongBox<bool>();
-                block.RegisterOperationAction(
-                    operationContext =>
-                    {
-                        if (!sawPrimitive.Value && catalog.TryClassify((IInvocationOperation)operationContext.Operation, out _))
-                        {
-                            sawPrimitive.Value = true;
-                        }
-                    },
-                    OperationKind.Invocation);
-                block.RegisterOperationBlockEndAction(end =>
+                // Cheap pre-check: only bodies that call a catalogued acquire or release get analyzed.
+                foreach (var invocation in BlockIndex.For(block).Invocations)
                 {
-                    if (sawPrimitive.Value)
+                    if (catalog.TryClassify(invocation, out _))
                     {
-                        AnalyzeBodies(end, catalog);
+                        AnalyzeBodies(block, catalog);
+                        return;
                     }
-                });
+                }
             });
         });
     }
@@ -198,10 +189,5 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
     {
         var properties = ImmutableDictionary<string, string?>.Empty.Add(FamilyProperty, family.ToString());
         return Diagnostic.Create(descriptor, operation.Syntax.GetLocation(), properties, arguments);
-    }
-
-    private sealed class StrongBox<T>
-    {
-        public T? Value;
     }
 }

@@ -78,52 +78,46 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationBlockStartAction(block =>
+            start.RegisterOperationBlockAction(block =>
             {
                 // Cheap pre-check: only bodies that read a queue's state or take from a JoinableQueue get analyzed.
-                var seen = new Seen();
-                block.RegisterOperationAction(
-                    operationContext =>
-                    {
-                        if (!seen.Probe && catalog.TryClassifyProbe(operationContext.Operation, out _))
-                        {
-                            seen.Probe = true;
-                        }
-                    },
-                    OperationKind.PropertyReference);
-                block.RegisterOperationAction(
-                    operationContext =>
-                    {
-                        var invocation = (IInvocationOperation)operationContext.Operation;
-                        if (!seen.Probe && catalog.TryClassifyProbe(invocation, out _))
-                        {
-                            seen.Probe = true;
-                        }
-
-                        if (!seen.JoinableGet && catalog.TryClassify(invocation, out var operation) && operation.IsAcquire)
-                        {
-                            seen.JoinableGet = true;
-                        }
-                    },
-                    OperationKind.Invocation);
-                block.RegisterOperationBlockEndAction(end =>
+                var index = BlockIndex.For(block);
+                var probe = false;
+                var joinableGet = false;
+                foreach (var property in index.PropertyReferences)
                 {
-                    if (seen.Probe)
+                    if (catalog.TryClassifyProbe(property, out _))
                     {
-                        foreach (var root in end.OperationBlocks)
+                        probe = true;
+                        break;
+                    }
+                }
+
+                foreach (var invocation in index.Invocations)
+                {
+                    probe = probe || catalog.TryClassifyProbe(invocation, out _);
+                    joinableGet = joinableGet || (catalog.TryClassify(invocation, out var operation) && operation.IsAcquire);
+                    if (probe && joinableGet)
+                    {
+                        break;
+                    }
+                }
+
+                if (probe)
+                {
+                    foreach (var root in block.OperationBlocks)
+                    {
+                        if (IsAnalyzable(root, block.CancellationToken))
                         {
-                            if (IsAnalyzable(root, end.CancellationToken))
-                            {
-                                new StateRules(end, catalog, root).Run();
-                            }
+                            new StateRules(block, catalog, root).Run();
                         }
                     }
+                }
 
-                    if (seen.JoinableGet)
-                    {
-                        CheckTaskDone(end, catalog);
-                    }
-                });
+                if (joinableGet)
+                {
+                    CheckTaskDone(block, catalog);
+                }
             });
         });
     }
@@ -473,12 +467,6 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
                     return operation;
             }
         }
-    }
-
-    private sealed class Seen
-    {
-        public volatile bool Probe;
-        public volatile bool JoinableGet;
     }
 
     // ================================================================ LS3001 / LS3002
