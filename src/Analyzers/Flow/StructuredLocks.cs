@@ -229,7 +229,9 @@ internal static class StructuredLocks
 
         private void Observe(IOperation operation)
         {
-            if (_held.Count > 0)
+            // Only the kinds an observer asks about (calls, member references, writes): the rest would only be filtered out on replay.
+            if (_held.Count > 0 && operation is IInvocationOperation or IPropertyReferenceOperation or IFieldReferenceOperation
+                or IIncrementOrDecrementOperation or ICompoundAssignmentOperation or ISimpleAssignmentOperation or IObjectCreationOperation or IDelegateCreationOperation)
             {
                 Recording.Events.Add((null, operation, Held()));
             }

@@ -141,7 +141,7 @@ public class StructuredLocksTests
         public List<string> Lines { get; } = new();
 
         public bool WantsOperation(IOperation operation) => !operation.IsImplicit && operation is IInvocationOperation or IPropertyReferenceOperation or IFieldReferenceOperation
-            or ICompoundAssignmentOperation or IIncrementOrDecrementOperation or ISimpleAssignmentOperation or IObjectCreationOperation;
+            or ICompoundAssignmentOperation or IIncrementOrDecrementOperation or ISimpleAssignmentOperation or IObjectCreationOperation or IDelegateCreationOperation;
 
         public void OnAcquire(AcquireSite site, HeldLocks before)
             => Lines.Add($"acquire {site.Operation.Syntax.Span} {site.Key} {site.Family} before [{Keys(before.May)}] / [{Keys(before.Must)}]");
