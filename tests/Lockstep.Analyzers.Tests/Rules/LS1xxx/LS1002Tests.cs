@@ -577,4 +577,563 @@ public class LS1002Tests
             }
         }
         """);
+
+    // ---- more true positives, across primitives and shapes
+
+    [Fact]
+    public Task BoundedSemaphoreReleasedTwiceWhenCancelled_Reports() => Verify.VerifyAnalyzerAsync("""
+        class C
+        {
+            private readonly Lockstep.BoundedSemaphore _slots = new(4);
+            private int _started;
+
+            void Track(bool cancelled)
+            {
+                _slots.Acquire();
+                if (cancelled)
+                {
+                    _slots.Release();
+                }
+
+                _started++;
+                {|LS1002:_slots.Release()|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SystemThreadingLockExitInBranchThenAgain_Reports() => Verify.VerifyAnalyzerAsync(LS1001Tests.SystemLockStub + """
+        class C
+        {
+            private readonly System.Threading.Lock _gate = new();
+            private int _n;
+
+            void Set(int value)
+            {
+                _gate.Enter();
+                if (value < 0)
+                {
+                    _gate.Exit();
+                    value = 0;
+                }
+
+                _n = value;
+                {|LS1002:_gate.Exit()|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SystemThreadingLockTryEnterCheckedButExitOutsideIf_Reports() => Verify.VerifyAnalyzerAsync(LS1001Tests.SystemLockStub + """
+        class C
+        {
+            private readonly System.Threading.Lock _gate = new();
+            private int _n;
+
+            void Poll()
+            {
+                if (_gate.TryEnter())
+                {
+                    _n++;
+                }
+
+                {|LS1002:_gate.Exit()|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SemaphoreReleasedInSwitchCaseThenAfterSwitch_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly Semaphore _pool = new(2, 2);
+            private int _n;
+
+            void M(int kind)
+            {
+                _pool.WaitOne();
+                switch (kind)
+                {
+                    case 0:
+                        _pool.Release();
+                        break;
+                    default:
+                        _n = kind;
+                        break;
+                }
+
+                {|LS1002:_pool.Release()|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task UpgradeableReadReleasedInBranchWithoutContinue_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly ReaderWriterLockSlim _rw = new();
+            private int _n;
+
+            void M(int[] values)
+            {
+                foreach (var v in values)
+                {
+                    _rw.EnterUpgradeableReadLock();
+                    if (v == 0)
+                    {
+                        // Meant to 'continue' here.
+                        _rw.ExitUpgradeableReadLock();
+                    }
+
+                    _n += v;
+                    {|LS1002:_rw.ExitUpgradeableReadLock()|};
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task UpgradeableReadExitedAsReadLock_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly ReaderWriterLockSlim _rw = new();
+            private int _n;
+
+            int M()
+            {
+                _rw.EnterUpgradeableReadLock();
+                var n = _n;
+                {|LS1002:_rw.ExitReadLock()|};
+                _rw.ExitUpgradeableReadLock();
+                return n;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ReaderWriterTryEnterReadResultInLocal_ExitOutsideIf_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly ReaderWriterLockSlim _rw = new();
+            private int _n;
+
+            int M()
+            {
+                var ok = _rw.TryEnterReadLock(100);
+                var n = 0;
+                if (ok)
+                {
+                    n = _n;
+                }
+
+                {|LS1002:_rw.ExitReadLock()|};
+                return n;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task RLockReleasedMoreOftenThanAcquired_Reports() => Verify.VerifyAnalyzerAsync("""
+        class C
+        {
+            private readonly Lockstep.RLock _gate = new();
+            private int _n;
+
+            void M()
+            {
+                _gate.Acquire();
+                _gate.Acquire();
+                _n++;
+                _gate.Release();
+                _gate.Release();
+                {|LS1002:_gate.Release()|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task LockstepSemaphoreTryAcquireIgnored_Reports() => Verify.VerifyAnalyzerAsync("""
+        class C
+        {
+            private readonly Lockstep.Semaphore _permits = new(2);
+            private int _n;
+
+            void M()
+            {
+                _permits.TryAcquire();
+                _n++;
+                {|LS1002:_permits.Release()|};
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SemaphoreSlimTimedWaitIgnoredInLambda_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+            private int _n;
+
+            Action Make() => () =>
+            {
+                _gate.Wait(100);
+                _n++;
+                {|LS1002:_gate.Release()|};
+            };
+        }
+        """);
+
+    [Fact]
+    public Task SpinLockExitInFinallyWithoutTakenCheckAfterRiskyCall_InLocalFunction_ReportsExceptionalVariant() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private SpinLock _spin = new(false);
+
+            void M()
+            {
+                Work();
+
+                void Work()
+                {
+                    var taken = false;
+                    try
+                    {
+                        Console.WriteLine("prepare");
+                        _spin.Enter(ref taken);
+                        Console.WriteLine("work");
+                    }
+                    finally
+                    {
+                        {|#0:_spin.Exit()|};
+                    }
+                }
+            }
+        }
+        """, Verify.Diagnostic(Descriptors.LS1002_ReleaseWithoutAcquireOnException).WithLocation(0).WithArguments("_spin"));
+
+    [Fact]
+    public Task MutexReleasedOnEarlyReturnAndInFinally_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly Mutex _mutex = new();
+            private int _n;
+
+            void M(bool done)
+            {
+                _mutex.WaitOne();
+                try
+                {
+                    if (done)
+                    {
+                        _mutex.ReleaseMutex();
+                        return;
+                    }
+
+                    Console.WriteLine(_n);
+                }
+                finally
+                {
+                    {|LS1002:_mutex.ReleaseMutex()|};
+                }
+            }
+        }
+        """);
+
+    // ---- more true negatives: look-alike correct code
+
+    [Fact]
+    public Task BoundedSemaphoreUsingScopeWithEarlyReturn_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        class C
+        {
+            private readonly Lockstep.BoundedSemaphore _slots = new(4);
+            private int _started;
+
+            void Track(bool cancelled)
+            {
+                using (_slots.Acquire())
+                {
+                    if (cancelled)
+                    {
+                        return;
+                    }
+
+                    _started++;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task BoundedSemaphoreTimedTryAcquireReleasedOnlyIfAcquired_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+
+        class C
+        {
+            private readonly Lockstep.BoundedSemaphore _slots = new(4);
+            private int _n;
+
+            void M()
+            {
+                var acquired = _slots.TryAcquire(TimeSpan.FromMilliseconds(10));
+                _n++;
+                if (acquired)
+                {
+                    _slots.Release();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SystemThreadingLockTryEnterReleasedInsideIf_DoesNotReport() => Verify.VerifyAnalyzerAsync(LS1001Tests.SystemLockStub + """
+        class C
+        {
+            private readonly System.Threading.Lock _gate = new();
+            private int _n;
+
+            void Poll()
+            {
+                if (_gate.TryEnter())
+                {
+                    try
+                    {
+                        _n++;
+                    }
+                    finally
+                    {
+                        _gate.Exit();
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SemaphoreReleasedInSwitchCaseThatReturns_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly Semaphore _pool = new(2, 2);
+            private int _n;
+
+            void M(int kind)
+            {
+                _pool.WaitOne();
+                switch (kind)
+                {
+                    case 0:
+                        _pool.Release();
+                        return;
+                    default:
+                        _n = kind;
+                        break;
+                }
+
+                _pool.Release();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task UpgradeableReadUpgradedAndReleasedInOrder_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly ReaderWriterLockSlim _rw = new();
+            private int _n;
+
+            void Normalize()
+            {
+                _rw.EnterUpgradeableReadLock();
+                try
+                {
+                    if (_n < 0)
+                    {
+                        _rw.EnterWriteLock();
+                        try
+                        {
+                            _n = 0;
+                        }
+                        finally
+                        {
+                            _rw.ExitWriteLock();
+                        }
+                    }
+                }
+                finally
+                {
+                    _rw.ExitUpgradeableReadLock();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task RLockAcquiredTwiceReleasedTwice_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        class C
+        {
+            private readonly Lockstep.RLock _gate = new();
+            private int _n;
+
+            void M()
+            {
+                _gate.Acquire();
+                _gate.Acquire();
+                _n++;
+                _gate.Release();
+                _gate.Release();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task LockstepSemaphoreTryAcquireChecked_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        class C
+        {
+            private readonly Lockstep.Semaphore _permits = new(2);
+            private int _n;
+
+            bool M()
+            {
+                if (!_permits.TryAcquire())
+                {
+                    return false;
+                }
+
+                _n++;
+                _permits.Release();
+                return true;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task MutexReleasedBeforeContinue_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly Mutex _mutex = new();
+            private int _n;
+
+            void M(int[] values)
+            {
+                foreach (var v in values)
+                {
+                    _mutex.WaitOne();
+                    if (v == 0)
+                    {
+                        _mutex.ReleaseMutex();
+                        continue;
+                    }
+
+                    _n += v;
+                    _mutex.ReleaseMutex();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SpinLockTakenCheckedInLocalFunction_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private SpinLock _spin = new(false);
+
+            void M()
+            {
+                Work();
+
+                void Work()
+                {
+                    var taken = false;
+                    try
+                    {
+                        _spin.Enter(ref taken);
+                        Console.WriteLine();
+                    }
+                    finally
+                    {
+                        if (taken)
+                        {
+                            _spin.Exit();
+                        }
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SemaphoreSlimTimedWaitCheckedInLambda_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+            private int _n;
+
+            Func<bool> Make() => () =>
+            {
+                if (!_gate.Wait(100))
+                {
+                    return false;
+                }
+
+                _n++;
+                _gate.Release();
+                return true;
+            };
+        }
+        """);
+
+    [Fact]
+    public Task TryEnterInLoopUntilTakenThenExitAfterLoop_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+
+            void M()
+            {
+                for (;;)
+                {
+                    if (Monitor.TryEnter(_gate, 10))
+                    {
+                        break;
+                    }
+
+                    Thread.Yield();
+                }
+
+                _n++;
+                Monitor.Exit(_gate);
+            }
+        }
+        """);
 }

@@ -426,4 +426,612 @@ public class LS1003Tests
             }
         }
         """);
+
+    // ---- more true positives, across primitives and shapes
+
+    [Fact]
+    public Task SemaphoreWaitOneWithCallBetween_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly Semaphore _pool = new(2, 2);
+
+            void M(string line)
+            {
+                {|LS1003:_pool.WaitOne()|};
+                Console.WriteLine(line);
+                _pool.Release();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task UpgradeableReadWithIndexerBetween_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class C
+        {
+            private readonly ReaderWriterLockSlim _rw = new();
+            private readonly Dictionary<string, int> _map = new();
+
+            int Get(string key)
+            {
+                {|LS1003:_rw.EnterUpgradeableReadLock()|};
+                var value = _map[key];
+                _rw.ExitUpgradeableReadLock();
+                return value;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task CatchWithExceptionFilterReleases_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading;
+
+        class C
+        {
+            private readonly ReaderWriterLockSlim _rw = new();
+
+            string Read(string path)
+            {
+                {|LS1003:_rw.EnterReadLock()|};
+                string text;
+                try
+                {
+                    text = File.ReadAllText(path);
+                }
+                catch (Exception e) when (e is IOException)
+                {
+                    _rw.ExitReadLock();
+                    throw;
+                }
+
+                _rw.ExitReadLock();
+                return text;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SpinLockTakenFlagButExitNotInFinally_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private SpinLock _spin = new(false);
+
+            void M()
+            {
+                var taken = false;
+                {|LS1003:_spin.Enter(ref taken)|};
+                Console.WriteLine();
+                if (taken)
+                {
+                    _spin.Exit();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task RLockPairFormWithArrayAccessBetween_Reports() => Verify.VerifyAnalyzerAsync("""
+        class C
+        {
+            private readonly Lockstep.RLock _gate = new();
+            private readonly int[] _items = new int[8];
+            private int _last;
+
+            void M(int i)
+            {
+                {|LS1003:_gate.Acquire()|};
+                _last = _items[i];
+                _gate.Release();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task LockstepSemaphoreWithDelegateCallBetween_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System;
+
+        class C
+        {
+            private readonly Lockstep.Semaphore _slots = new(2);
+
+            void Use(Action work)
+            {
+                {|LS1003:_slots.Acquire()|};
+                work();
+                _slots.Release();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task BoundedSemaphoreInLoopAfterContinue_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System;
+
+        class C
+        {
+            private readonly Lockstep.BoundedSemaphore _slots = new(4);
+
+            void M(string?[] items)
+            {
+                foreach (var item in items)
+                {
+                    if (item is null)
+                    {
+                        continue;
+                    }
+
+                    {|LS1003:_slots.Acquire()|};
+                    Console.WriteLine(item);
+                    _slots.Release();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ReleaseBeforeBreakAndAtEndOfLoopBody_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+
+            void M()
+            {
+                while (true)
+                {
+                    {|LS1003:Monitor.Enter(_gate)|};
+                    var line = Console.ReadLine();
+                    if (line is null)
+                    {
+                        Monitor.Exit(_gate);
+                        break;
+                    }
+
+                    _n += line.Length;
+                    Monitor.Exit(_gate);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SwitchReleasesInEveryCaseAfterRiskyCall_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.IO;
+        using System.Threading;
+
+        class C
+        {
+            private readonly Mutex _mutex = new();
+
+            string Describe(int kind, string path)
+            {
+                {|LS1003:_mutex.WaitOne()|};
+                switch (kind)
+                {
+                    case 0:
+                        _mutex.ReleaseMutex();
+                        return "zero";
+                    default:
+                        var text = File.ReadAllText(path);
+                        _mutex.ReleaseMutex();
+                        return text;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task RiskyCallBetweenAcquireAndTry_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            void M()
+            {
+                {|LS1003:Monitor.Enter(_gate)|};
+                Console.WriteLine("before the try");
+                try
+                {
+                    Console.WriteLine("work");
+                }
+                finally
+                {
+                    Monitor.Exit(_gate);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SemaphoreSlimInLambda_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+
+            Action Make() => () =>
+            {
+                {|LS1003:_gate.Wait()|};
+                Console.WriteLine();
+                _gate.Release();
+            };
+        }
+        """);
+
+    [Fact]
+    public Task SystemThreadingLockTryEnterInLocalFunction_Reports() => Verify.VerifyAnalyzerAsync(LS1001Tests.SystemLockStub + """
+        class C
+        {
+            private readonly System.Threading.Lock _gate = new();
+
+            void M()
+            {
+                Work();
+
+                void Work()
+                {
+                    if ({|LS1003:_gate.TryEnter()|})
+                    {
+                        System.Console.WriteLine();
+                        _gate.Exit();
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task LockstepLockAcquireAsyncPairFormWithAwaitBetween_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly Lockstep.Lock _gate = new();
+
+            async Task M(CancellationToken token)
+            {
+                await {|LS1003:_gate.AcquireAsync()|};
+                await Task.Delay(10, token);
+                _gate.Release();
+            }
+        }
+        """);
+
+    // ---- more true negatives: look-alike correct code
+
+    [Fact]
+    public Task SemaphoreWaitOneReleasedInFinally_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly Semaphore _pool = new(2, 2);
+
+            void M(string line)
+            {
+                _pool.WaitOne();
+                try
+                {
+                    Console.WriteLine(line);
+                }
+                finally
+                {
+                    _pool.Release();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task UpgradeableReadWithIndexerInsideTryFinally_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class C
+        {
+            private readonly ReaderWriterLockSlim _rw = new();
+            private readonly Dictionary<string, int> _map = new();
+
+            int Get(string key)
+            {
+                _rw.EnterUpgradeableReadLock();
+                try
+                {
+                    return _map[key];
+                }
+                finally
+                {
+                    _rw.ExitUpgradeableReadLock();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SpinLockTimedTryEnterWithTakenFlagInFinally_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private SpinLock _spin = new(false);
+
+            void M()
+            {
+                var taken = false;
+                try
+                {
+                    _spin.TryEnter(100, ref taken);
+                    if (taken)
+                    {
+                        Console.WriteLine();
+                    }
+                }
+                finally
+                {
+                    if (taken)
+                    {
+                        _spin.Exit();
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task RLockUsingScopeWithArrayAccess_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        class C
+        {
+            private readonly Lockstep.RLock _gate = new();
+            private readonly int[] _items = new int[8];
+            private int _last;
+
+            void M(int i)
+            {
+                using (_gate.Acquire())
+                {
+                    _last = _items[i];
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task BoundedSemaphoreUsingVarInLoopWithContinue_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+
+        class C
+        {
+            private readonly Lockstep.BoundedSemaphore _slots = new(4);
+
+            void M(string?[] items)
+            {
+                foreach (var item in items)
+                {
+                    if (item is null)
+                    {
+                        continue;
+                    }
+
+                    using var slot = _slots.Acquire();
+                    Console.WriteLine(item);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TryFinallyInsideLoopWithBreak_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+
+            void M()
+            {
+                while (true)
+                {
+                    Monitor.Enter(_gate);
+                    try
+                    {
+                        var line = Console.ReadLine();
+                        if (line is null)
+                        {
+                            break;
+                        }
+
+                        _n += line.Length;
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_gate);
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task BareCatchReleasesAndRethrows_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+
+        class C
+        {
+            private readonly Lockstep.Semaphore _slots = new(2);
+
+            void Use(Action work)
+            {
+                _slots.Acquire();
+                try
+                {
+                    work();
+                }
+                catch
+                {
+                    _slots.Release();
+                    throw;
+                }
+
+                _slots.Release();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SystemThreadingLockEnterScopeInLambda_DoesNotReport() => Verify.VerifyAnalyzerAsync(LS1001Tests.SystemLockStub + """
+        class C
+        {
+            private readonly System.Threading.Lock _gate = new();
+
+            System.Action Make() => () =>
+            {
+                using (_gate.EnterScope())
+                {
+                    System.Console.WriteLine();
+                }
+            };
+        }
+        """);
+
+    [Fact]
+    public Task SystemThreadingLockTryEnterWithFinallyInLocalFunction_DoesNotReport() => Verify.VerifyAnalyzerAsync(LS1001Tests.SystemLockStub + """
+        class C
+        {
+            private readonly System.Threading.Lock _gate = new();
+
+            void M()
+            {
+                Work();
+
+                void Work()
+                {
+                    if (_gate.TryEnter())
+                    {
+                        try
+                        {
+                            System.Console.WriteLine();
+                        }
+                        finally
+                        {
+                            _gate.Exit();
+                        }
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task OnlyMathAndVolatileBetween_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly ReaderWriterLockSlim _rw = new();
+            private int _max;
+            private bool _dirty;
+
+            void Observe(int value)
+            {
+                _rw.EnterWriteLock();
+                _max = Math.Max(_max, value);
+                Volatile.Write(ref _dirty, true);
+                _rw.ExitWriteLock();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task OnlyTheAwaitedAcquireItselfBeforeRelease_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+            private int _n;
+
+            async Task M()
+            {
+                await _gate.WaitAsync();
+                _n++;
+                _gate.Release();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ThrowBeforeAcquire_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+
+            void Set(int value)
+            {
+                if (value < 0)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(value));
+                }
+
+                Monitor.Enter(_gate);
+                _n = value;
+                Monitor.Exit(_gate);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SwitchReleasesBeforeRiskyCallInEveryCase_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.IO;
+        using System.Threading;
+
+        class C
+        {
+            private readonly Mutex _mutex = new();
+            private int _n;
+
+            string Describe(int kind, string path)
+            {
+                _mutex.WaitOne();
+                var n = ++_n;
+                switch (kind)
+                {
+                    case 0:
+                        _mutex.ReleaseMutex();
+                        return "zero";
+                    default:
+                        _mutex.ReleaseMutex();
+                        return File.ReadAllText(path) + n;
+                }
+            }
+        }
+        """);
 }
