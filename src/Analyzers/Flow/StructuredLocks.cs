@@ -267,6 +267,11 @@ internal static class StructuredLocks
                     }
 
                     return true;
+                case IForEachLoopOperation { IsAsynchronous: true }:
+                case IUsingOperation { IsAsynchronous: true }:
+                case IUsingDeclarationOperation { IsAsynchronous: true }:
+                    // Hidden awaits (MoveNextAsync, DisposeAsync): the graph places them.
+                    return false;
                 case ILockOperation lockOperation:
                     return VisitLock(lockOperation);
                 case IUsingOperation usingOperation:
@@ -421,6 +426,11 @@ internal static class StructuredLocks
             for (var i = 0; i < statements.Length; i++)
             {
                 var statement = statements[i];
+                if (statement is IUsingDeclarationOperation { IsAsynchronous: true })
+                {
+                    return false;
+                }
+
                 if (statement is IUsingDeclarationOperation usingDeclaration)
                 {
                     // `using var s = x.Acquire();`: held to the end of the enclosing block.

@@ -442,7 +442,7 @@ public class LS1004Tests
         }
         """, Verify.Diagnostic(Descriptors.LS1004_ThreadAffineLockAcrossAwait).WithLocation(0).WithArguments("_gate", "Lockstep.RLock", "10"));
 
-    [Fact(Skip = "Known gap: the structured fast path misses the hidden awaits of 'await foreach' (the flow engine sees them), although docs/rules/LS1004.md says they count")]
+    [Fact]
     public Task MonitorAcrossAwaitForeach_Reports() => Verify.VerifyAnalyzerAsync("""
         using System.Collections.Generic;
         using System.Threading;
@@ -471,7 +471,7 @@ public class LS1004Tests
         }
         """);
 
-    [Fact(Skip = "Known gap: the structured fast path misses the hidden await of 'await using' (the flow engine sees it), although docs/rules/LS1004.md says it counts")]
+    [Fact]
     public Task WriteLockAcrossAwaitUsing_Reports() => Verify.VerifyAnalyzerAsync("""
         using System;
         using System.Threading;
