@@ -37,7 +37,9 @@ internal sealed class GuardedMembers
 
     /// <summary>The guard of a field or property, or null when it has none (or names nothing that exists).</summary>
     public GuardInfo? GuardOf(ISymbol member)
-        => member is IFieldSymbol or IPropertySymbol ? _guards.GetOrAdd(member.OriginalDefinition, Read) : null;
+        => member is IFieldSymbol or IPropertySymbol && !member.OriginalDefinition.GetAttributes().IsEmpty
+            ? _guards.GetOrAdd(member.OriginalDefinition, Read)
+            : null; // most members carry no attribute at all: no lookup (this runs for every member reference)
 
     private static GuardInfo? Read(ISymbol member)
     {
