@@ -61,10 +61,10 @@ internal sealed class LockOrderGraph
 {
     private readonly ConcurrentBag<OrderEdge> _edges = new();
     private readonly ConcurrentBag<HeldCall> _heldCalls = new();
-    private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<IMethodSymbol, bool>> _callees = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<IMethodSymbol, bool>> _selfCallees = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<ISymbol, bool>> _acquires = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<IMethodSymbol, ConcurrentDictionary<ISymbol, bool>> _selfAcquires = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, SymbolSet<IMethodSymbol>> _callees = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, SymbolSet<IMethodSymbol>> _selfCallees = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, SymbolSet<ISymbol>> _acquires = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, SymbolSet<ISymbol>> _selfAcquires = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<ISymbol, ISymbol> _aliases = new(SymbolEqualityComparer.Default);
 
     /// <summary>The graph node of a lock key: a field or property (through aliases), or a type for <c>lock (this)</c>/<c>typeof</c>; null for locals and parameters.</summary>
@@ -100,19 +100,19 @@ internal sealed class LockOrderGraph
     /// <summary>Records a call; <paramref name="onThis"/> when it is made on the caller's own instance or is static.</summary>
     public void AddCall(IMethodSymbol caller, IMethodSymbol callee, bool onThis)
     {
-        _callees.GetOrAdd(caller.OriginalDefinition, _ => new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default))[callee.OriginalDefinition] = true;
+        _callees.GetOrAdd(caller.OriginalDefinition, _ => new SymbolSet<IMethodSymbol>()).Add(callee.OriginalDefinition);
         if (onThis)
         {
-            _selfCallees.GetOrAdd(caller.OriginalDefinition, _ => new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default))[callee.OriginalDefinition] = true;
+            _selfCallees.GetOrAdd(caller.OriginalDefinition, _ => new SymbolSet<IMethodSymbol>()).Add(callee.OriginalDefinition);
         }
     }
 
     public void AddAcquire(IMethodSymbol method, ISymbol node, bool onThis)
     {
-        _acquires.GetOrAdd(method.OriginalDefinition, _ => new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default))[node] = true;
+        _acquires.GetOrAdd(method.OriginalDefinition, _ => new SymbolSet<ISymbol>()).Add(node);
         if (onThis)
         {
-            _selfAcquires.GetOrAdd(method.OriginalDefinition, _ => new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default))[node] = true;
+            _selfAcquires.GetOrAdd(method.OriginalDefinition, _ => new SymbolSet<ISymbol>()).Add(node);
         }
     }
 
@@ -419,4 +419,25 @@ internal sealed class LockOrderGraph
             return component;
         }
     }
+}
+
+/// <summary>
+/// A set of symbols filled by concurrent block actions and read once all are done (at the end of the
+/// compilation). A short lock on a plain set is far cheaper than a concurrent dictionary per method.
+/// </summary>
+internal sealed class SymbolSet<T>
+    where T : class, ISymbol
+{
+    private readonly HashSet<T> _items = new(SymbolEqualityComparer.Default);
+
+    public void Add(T item)
+    {
+        lock (_items)
+        {
+            _items.Add(item);
+        }
+    }
+
+    /// <summary>The members; read only after every add.</summary>
+    public IEnumerable<T> Keys => _items;
 }

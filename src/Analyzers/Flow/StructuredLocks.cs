@@ -144,7 +144,8 @@ internal static class StructuredLocks
         private readonly Queue<StructuredBody> _nested;
         private readonly CancellationToken _cancellationToken;
         private readonly List<(LockKey Key, IOperation Site, LockFamily Family)> _held = new();
-        private readonly HashSet<IOperation> _consumed = new();
+        // A handful at most, and compared by reference: no hashing of every call in the body.
+        private readonly List<IOperation> _consumed = new();
         private HeldLocks? _snapshot;
 
         public Walker(PrimitiveCatalog catalog, Queue<StructuredBody> nested, CancellationToken cancellationToken)
@@ -293,7 +294,7 @@ internal static class StructuredLocks
                     }
 
                     return true;
-                case IInvocationOperation invocation when !_consumed.Contains(invocation) && _catalog.TryClassify(invocation, out _):
+                case IInvocationOperation invocation when !IsConsumed(invocation) && _catalog.TryClassify(invocation, out _):
                     // An acquire or release in no scoped form: the graph decides.
                     return false;
             }
@@ -305,6 +306,19 @@ internal static class StructuredLocks
 
             Observe(operation);
             return true;
+        }
+
+        private bool IsConsumed(IOperation operation)
+        {
+            foreach (var consumed in _consumed)
+            {
+                if (ReferenceEquals(consumed, operation))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private bool VisitLock(ILockOperation lockOperation)

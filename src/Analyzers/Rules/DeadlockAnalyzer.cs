@@ -455,8 +455,13 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
             }
 
             // LS2003 looks only at locks that exclude: a counting semaphore held while blocking is usually a throttle.
+            if (held.Must.IsEmpty || BlockingCalls.Describe(operation, _catalog, _extraBlocking) is not { } call)
+            {
+                return;
+            }
+
             var exclusive = held.Must.Where(k => _families.TryGetValue(k, out var f) && !LockFamilyTraits.IsCounting(f)).OrderBy(k => k.DisplayName, StringComparer.Ordinal).FirstOrDefault();
-            if (exclusive is not null && BlockingCalls.Describe(operation, _catalog, _extraBlocking) is { } call)
+            if (exclusive is not null)
             {
                 Blocking.Add((operation, call, exclusive.DisplayName));
             }
