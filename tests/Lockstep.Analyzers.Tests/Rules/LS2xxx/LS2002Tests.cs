@@ -48,6 +48,36 @@ public class LS2002Tests
         """);
 
     [Fact]
+    public Task SemaphoreSlimTakenTwiceInNestedTryFinallyPairs_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+
+            void M()
+            {
+                _gate.Wait();
+                try
+                {
+                    {|LS2002:_gate.Wait()|};
+                    try
+                    {
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task ReaderWriterLockReenteredThroughCall_Reports() => Verify.VerifyAnalyzerAsync("""
         using System.Threading;
 

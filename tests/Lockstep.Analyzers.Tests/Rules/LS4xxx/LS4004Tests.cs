@@ -142,6 +142,22 @@ public class LS4004Tests
         """, Verify.Diagnostic(Descriptors.LS4004_ChildJoinedUnstarted).WithLocation(0).WithArguments("w", "Join()"));
 
     [Fact]
+    public Task JoinedBeforeStartThenStartedAndJoined_Reports() => Verify.VerifyAnalyzerAsync("""
+        using Lockstep;
+
+        class C
+        {
+            void M()
+            {
+                var w = new Worker(() => { });
+                {|LS4004:w.Join()|};
+                w.Start();
+                w.Join();
+            }
+        }
+        """);
+
+    [Fact]
     public Task JoinAfterStartInOneBranch_Reports() => Verify.VerifyAnalyzerAsync("""
         using Lockstep;
 
