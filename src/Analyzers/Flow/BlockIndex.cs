@@ -42,7 +42,7 @@ internal sealed class BlockIndex
     private static BlockIndex Build(ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
     {
         var index = new BlockIndex();
-        var stack = new Stack<IOperation>();
+        var stack = new Stack<IOperation>(64);
         foreach (var block in blocks)
         {
             stack.Push(block);
@@ -83,11 +83,20 @@ internal sealed class BlockIndex
         }
 
         // Source order, as the driver would have called the operation actions.
-        index.Invocations.Sort(BySpan);
-        index.ObjectCreations.Sort(BySpan);
-        index.SimpleAssignments.Sort(BySpan);
-        index.PropertyReferences.Sort(BySpan);
+        Sort(index.Invocations);
+        Sort(index.ObjectCreations);
+        Sort(index.SimpleAssignments);
+        Sort(index.PropertyReferences);
         return index;
+    }
+
+    private static void Sort<T>(List<T> operations)
+        where T : IOperation
+    {
+        if (operations.Count > 1)
+        {
+            operations.Sort(BySpan);
+        }
     }
 
     private static int BySpan<T>(T x, T y)

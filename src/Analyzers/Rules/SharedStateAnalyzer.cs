@@ -415,6 +415,12 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        if (blockSources.Count == 0 && variableSites.Count == 0 && sharedVariables.Count == 0)
+        {
+            // Nothing starts concurrent work here and no captured variable is updated: the compilation-wide part is recorded above.
+            return;
+        }
+
         var concurrency = new BlockConcurrency(blockSources, edges.Where(e => e.Callee.Value is SyntaxNode), cancellationToken);
         foreach (var variable in sharedVariables)
         {
