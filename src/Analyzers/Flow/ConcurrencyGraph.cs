@@ -323,6 +323,7 @@ internal sealed class ConcurrencyGraph
         var reachAll = new Dictionary<ConcurrencySource, Dictionary<State, int>>();
         var multiplicity = new Dictionary<ConcurrencySource, int>();
         var sharedThis = new Dictionary<ConcurrencySource, int>();
+        var reachInputs = new Dictionary<ConcurrencySource, (int, int)>();
         for (var iteration = 0; iteration < 8; iteration++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -336,7 +337,13 @@ internal sealed class ConcurrencyGraph
 
             foreach (var source in sources)
             {
-                reachAll[source] = Reach(source, edges, multiplicity, sharedThis, unlockedOnly: false);
+                // What a source reaches depends only on its multiplicity and how shared its receiver is: reuse it while they hold.
+                var inputs = (multiplicity[source], sharedThis[source]);
+                if (!reachInputs.TryGetValue(source, out var previous) || previous != inputs || !reachAll.ContainsKey(source))
+                {
+                    reachAll[source] = Reach(source, edges, multiplicity, sharedThis, unlockedOnly: false);
+                    reachInputs[source] = inputs;
+                }
             }
 
             var newThreads = new Dictionary<FunctionId, int>();
