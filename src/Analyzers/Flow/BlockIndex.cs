@@ -14,7 +14,8 @@ namespace Lockstep.Analyzers.Flow;
 /// </summary>
 internal sealed class BlockIndex
 {
-    private static readonly ConditionalWeakTable<IOperation, BlockIndex> Cache = new();
+    // Striped: a table takes a lock to add, and every member of the compilation is added once, from every analysis thread.
+    private static readonly ConditionalWeakTable<IOperation, BlockIndex>[] Caches = Enumerable.Range(0, 16).Select(_ => new ConditionalWeakTable<IOperation, BlockIndex>()).ToArray();
     private static readonly BlockIndex Empty = new();
 
     public List<IInvocationOperation> Invocations { get; } = new();
@@ -36,8 +37,11 @@ internal sealed class BlockIndex
             return Empty;
         }
 
-        return Cache.GetValue(blocks[0], _ => Build(blocks, cancellationToken));
+        return Caches[Stripe(blocks[0])].GetValue(blocks[0], _ => Build(blocks, cancellationToken));
     }
+
+    /// <summary>A stripe from where the member is: cheap, and members spread evenly.</summary>
+    internal static int Stripe(IOperation operation) => (operation.Syntax.SpanStart >> 3) & 15;
 
     private static BlockIndex Build(ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
     {
