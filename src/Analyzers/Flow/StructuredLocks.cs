@@ -285,14 +285,7 @@ internal static class StructuredLocks
                         return false;
                     }
 
-                    foreach (var (_, site, family) in _held)
-                    {
-                        if (LockFamilyTraits.IsThreadAffine(family) && !Recording.Result.HeldAcrossAwait.ContainsKey(site))
-                        {
-                            Recording.Result.HeldAcrossAwait[site] = awaitOperation;
-                        }
-                    }
-
+                    RecordAwait(awaitOperation);
                     return true;
                 case IInvocationOperation invocation when !IsConsumed(invocation) && _catalog.TryClassify(invocation, out _):
                     // An acquire or release in no scoped form: the graph decides.
@@ -388,7 +381,7 @@ internal static class StructuredLocks
                     continue;
                 }
 
-                var invocation = Strip(value) as IInvocationOperation;
+                var invocation = LockKey.Unwrap(value, NoCaptures) as IInvocationOperation;
                 if (invocation is not null && _catalog.TryClassify(invocation, out var lockOperation))
                 {
                     if (lockOperation.Kind != LockOpKind.Acquire || !lockOperation.ReturnsScope || LockKey.For(lockOperation, NoCaptures) is not { } key)
@@ -405,10 +398,7 @@ internal static class StructuredLocks
                     Push(key, invocation, lockOperation.Family, recordReentry: true);
                     pushed.Add(key);
                     Observe(invocation);
-                    if (!ObserveParents(invocation, value))
-                    {
-                        return false;
-                    }
+                    ObserveUpTo(invocation, value);
                 }
                 else if (!Visit(value))
                 {
@@ -419,19 +409,35 @@ internal static class StructuredLocks
             return true;
         }
 
-        /// <summary>Observes the conversions between a consumed call and the value the statement holds.</summary>
-        private bool ObserveParents(IOperation from, IOperation to)
+        /// <summary>
+        /// What lies between a consumed call and the value or statement that holds it (conversions, the
+        /// await of <c>await s.WaitAsync()</c>), in evaluation order, with the lock already held.
+        /// </summary>
+        private void ObserveUpTo(IOperation from, IOperation to)
         {
             for (var current = from; !ReferenceEquals(current, to) && current.Parent is { } parent; current = parent)
             {
-                Observe(parent);
-                if (ReferenceEquals(parent, to))
+                if (parent is IAwaitOperation awaitOperation)
                 {
-                    break;
+                    RecordAwait(awaitOperation);
+                }
+                else
+                {
+                    Observe(parent);
                 }
             }
+        }
 
-            return true;
+        /// <summary>A thread-affine lock held at an await (LS1004).</summary>
+        private void RecordAwait(IAwaitOperation awaitOperation)
+        {
+            foreach (var (_, site, family) in _held)
+            {
+                if (LockFamilyTraits.IsThreadAffine(family) && !Recording.Result.HeldAcrossAwait.ContainsKey(site))
+                {
+                    Recording.Result.HeldAcrossAwait[site] = awaitOperation;
+                }
+            }
         }
 
         private bool VisitStatements(ImmutableArray<IOperation> statements)
@@ -489,7 +495,7 @@ internal static class StructuredLocks
             tryOperation = null;
             release = null;
             if (statement is not IExpressionStatementOperation { Operation: var expression }
-                || Strip(expression is IAwaitOperation awaited ? awaited.Operation : expression) is not IInvocationOperation invocation
+                || LockKey.Unwrap(expression is IAwaitOperation awaited ? awaited.Operation : expression, NoCaptures) is not IInvocationOperation invocation
                 || !_catalog.TryClassify(invocation, out operation)
                 || operation.Kind != LockOpKind.Acquire
                 || operation.ReturnsScope
@@ -523,28 +529,7 @@ internal static class StructuredLocks
             Observe(acquire);
 
             // The await of `await s.WaitAsync();` and the statement around the call.
-            for (IOperation current = acquire; current.Parent is { } parent && !ReferenceEquals(current, statement); current = parent)
-            {
-                if (parent is IAwaitOperation awaitOperation)
-                {
-                    foreach (var (_, site, family) in _held)
-                    {
-                        if (LockFamilyTraits.IsThreadAffine(family) && !Recording.Result.HeldAcrossAwait.ContainsKey(site))
-                        {
-                            Recording.Result.HeldAcrossAwait[site] = awaitOperation;
-                        }
-                    }
-                }
-                else
-                {
-                    Observe(parent);
-                }
-
-                if (ReferenceEquals(parent, statement))
-                {
-                    break;
-                }
-            }
+            ObserveUpTo(acquire, statement);
 
             if (!Visit(tryOperation.Body))
             {
@@ -570,16 +555,6 @@ internal static class StructuredLocks
             Observe(release);
             Observe(finallyBlock.Operations[0]);
             return VisitStatements(finallyBlock.Operations.RemoveAt(0));
-        }
-
-        private static IOperation Strip(IOperation operation)
-        {
-            while (operation is IConversionOperation { IsImplicit: true } conversion)
-            {
-                operation = conversion.Operand;
-            }
-
-            return operation;
         }
     }
 }

@@ -101,7 +101,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                     }
                 }
 
-                if (scan.NeedsFlow && !IsStartedThenJoined(block, catalog, scan))
+                if (scan.NeedsFlow && !IsStartedThenJoined(block, index, catalog, scan))
                 {
                     AnalyzeBodies(block, catalog, scan);
                 }
@@ -155,7 +155,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
     /// other start, join or terminate in the member. Then it is joined (no LS4003), never joined before
     /// it was started (no LS4004) and started once (no repeat), whatever lies between.
     /// </summary>
-    private static bool IsStartedThenJoined(OperationBlockAnalysisContext context, LifecycleCatalog catalog, BodyScan scan)
+    private static bool IsStartedThenJoined(OperationBlockAnalysisContext context, BlockIndex index, LifecycleCatalog catalog, BodyScan scan)
     {
         if (scan.Starts != 1 || scan.StartsInLoop || scan.Terminates || scan.SetsDaemon || !scan.Joins)
         {
@@ -186,14 +186,11 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         ILocalSymbol? child = null;
         var startStatement = -1;
         var joins = 0;
-        foreach (var operation in body.Descendants())
+        // The member's calls, from the index every rule shares (the member's other blocks included, so a lifecycle
+        // call there is not in this block and rules the shortcut out).
+        foreach (var invocation in index.Invocations)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            if (operation is not IInvocationOperation invocation)
-            {
-                continue;
-            }
-
             var call = catalog.Classify(invocation);
             if (call.Kind == LifecycleCallKind.None)
             {
@@ -204,7 +201,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             if (call.Kind is not (LifecycleCallKind.Start or LifecycleCallKind.Join)
                 || invocation.Instance is not ILocalReferenceOperation { Local: var local }
                 || (child is not null && !SymbolEqualityComparer.Default.Equals(child, local))
-                || StatementIndex(invocation, body) is not { } index)
+                || StatementIndex(invocation, body) is not { } position)
             {
                 return false;
             }
@@ -212,9 +209,9 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             child = local;
             if (call.Kind == LifecycleCallKind.Start)
             {
-                startStatement = index;
+                startStatement = position;
             }
-            else if (startStatement < 0 || index <= startStatement)
+            else if (startStatement < 0 || position <= startStatement)
             {
                 return false;
             }
@@ -230,9 +227,9 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         }
 
         // Not pointed at another child after the start.
-        foreach (var operation in body.Descendants())
+        foreach (var assignment in index.SimpleAssignments)
         {
-            if (operation is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
+            if (assignment.Target is ILocalReferenceOperation target
                 && SymbolEqualityComparer.Default.Equals(target.Local, child) && assignment.Syntax.SpanStart > body.Operations[startStatement].Syntax.SpanStart)
             {
                 return false;

@@ -105,27 +105,10 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
             ? BlockingCalls.ParseOption(option)
             : ImmutableHashSet<string>.Empty;
 
-        var bodies = new List<(IMethodSymbol? Method, Func<Observer, LockFlowResult?> Analyze)>();
-        if (StructuredLocks.TryCollect(context, catalog) is { } structured)
+        foreach (var body in LockBody.Collect(context, catalog))
         {
-            // Every lock of the member is taken in a scoped form: the held sets come from the tree, no graph needed.
-            foreach (var (body, recording) in structured)
-            {
-                bodies.Add((body.Method, recording.Replay));
-            }
-        }
-        else
-        {
-            foreach (var body in FlowBodies.Collect(context))
-            {
-                bodies.Add((body.Method, observer => LockFlowAnalysis.Analyze(body.Graph, catalog, observer, context.CancellationToken)));
-            }
-        }
-
-        foreach (var (method, analyze) in bodies)
-        {
-            var observer = new Observer(method, catalog, graph, compilation, extra);
-            var result = analyze(observer);
+            var observer = new Observer(body.Method, catalog, graph, compilation, extra);
+            var result = body.Analyze(observer, context.CancellationToken);
             if (result is null)
             {
                 continue;

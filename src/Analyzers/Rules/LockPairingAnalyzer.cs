@@ -60,22 +60,11 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeBodies(OperationBlockAnalysisContext context, PrimitiveCatalog catalog)
     {
         var results = new List<(IMethodSymbol? Method, bool IsNested, LockFlowResult Result)>();
-        if (StructuredLocks.TryCollect(context, catalog) is { } structured)
+        foreach (var body in LockBody.Collect(context, catalog))
         {
-            // Every lock of the member is taken in a scoped form: no graph needed (only LS1004 can remain).
-            foreach (var (body, recording) in structured)
+            if (body.Analyze(observer: null, context.CancellationToken) is { } result)
             {
-                results.Add((body.Method, body.IsNested, recording.Replay(observer: null)));
-            }
-        }
-        else
-        {
-            foreach (var body in FlowBodies.Collect(context))
-            {
-                if (LockFlowAnalysis.Analyze(body.Graph, catalog, observer: null, context.CancellationToken) is { } result)
-                {
-                    results.Add((body.Method, body.IsNested, result));
-                }
+                results.Add((body.Method, body.IsNested, result));
             }
         }
 

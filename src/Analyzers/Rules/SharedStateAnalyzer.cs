@@ -123,23 +123,12 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
             var wanted = scan.WantedSyntax();
             var observer = new SharedStateObserver(wanted);
             var unknown = new HashSet<SyntaxNode>();
-            if (StructuredLocks.TryCollect(context, state.Catalog) is { } structured)
+            foreach (var body in LockBody.Collect(context, state.Catalog))
             {
-                // Every lock of the member is taken in a scoped form: the held sets come from the tree, no graph needed.
-                foreach (var (_, recording) in structured)
+                if (body.Analyze(observer, context.CancellationToken) is null && body.Graph is { } graph)
                 {
-                    recording.Replay(observer);
-                }
-            }
-            else
-            {
-                foreach (var body in FlowBodies.Collect(context))
-                {
-                    if (LockFlowAnalysis.Analyze(body.Graph, state.Catalog, observer, context.CancellationToken) is null)
-                    {
-                        // The engine gave up on this body: what is held there is unknown, and nothing in it is reported.
-                        MarkUnknown(body.Graph, wanted, unknown);
-                    }
+                    // The engine gave up on this body: what is held there is unknown, and nothing in it is reported.
+                    MarkUnknown(graph, wanted, unknown);
                 }
             }
 
