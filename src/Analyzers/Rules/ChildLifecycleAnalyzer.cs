@@ -50,6 +50,11 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            if (!SourceVocabulary.Mentions(start.Compilation, Concern.Children, start.CancellationToken))
+            {
+                return; // the source names nothing this analyzer looks at
+            }
+
             var catalog = LifecycleCatalog.For(start.Compilation);
             if (catalog.Types.Task is null && catalog.HasNoChildTypes)
             {

@@ -50,6 +50,11 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            if (!SourceVocabulary.Mentions(start.Compilation, Concern.Locks, start.CancellationToken))
+            {
+                return; // the source names nothing this analyzer looks at
+            }
+
             var catalog = PrimitiveCatalog.For(start.Compilation);
             if (catalog.IsEmpty)
             {

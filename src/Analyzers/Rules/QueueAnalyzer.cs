@@ -72,6 +72,11 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            if (!SourceVocabulary.Mentions(start.Compilation, Concern.Queues, start.CancellationToken))
+            {
+                return; // the source names nothing this analyzer looks at
+            }
+
             var catalog = QueueCatalog.For(start.Compilation);
             if (catalog.IsEmpty)
             {

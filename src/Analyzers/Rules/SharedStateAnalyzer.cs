@@ -57,6 +57,11 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            if (!SourceVocabulary.Mentions(start.Compilation, Concern.Concurrency | Concern.Guarded, start.CancellationToken))
+            {
+                return; // the source names nothing this analyzer looks at
+            }
+
             var catalog = PrimitiveCatalog.For(start.Compilation);
             var entries = new ConcurrencyEntries(catalog.Types);
             var state = new CompilationState(start.Compilation, catalog, entries);

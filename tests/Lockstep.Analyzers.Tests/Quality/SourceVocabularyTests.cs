@@ -1,0 +1,175 @@
+using System.Collections.Immutable;
+using System.Text;
+using Lockstep.Analyzers.Catalog;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Lockstep.Analyzers.Tests.Quality;
+
+/// <summary>
+/// The compilation-wide gate: an analyzer whose names the source never spells registers nothing. These tests pin
+/// what counts as a mention, and that the gate never hides a diagnostic (annotated wrappers from another assembly).
+/// </summary>
+public class SourceVocabularyTests
+{
+    private static Concern Scan(string text) => SourceVocabulary.Scan(SourceText.From(text), CancellationToken.None);
+
+    [Theory]
+    [InlineData("lock (_gate) { }", (int)(Concern.Locks))]
+    [InlineData("Monitor.Enter(_o);", (int)(Concern.Locks))]
+    [InlineData("await _io.WaitAsync(token);", (int)(Concern.Locks))]
+    [InlineData("using (_l.Acquire()) { }", (int)(Concern.Locks))]
+    [InlineData("var x = q.TryDequeue(out var v);", (int)(Concern.Queues))]
+    [InlineData("foreach (var job in jobs.Consume()) { }", (int)(Concern.Queues))]
+    [InlineData("p.Kill();", (int)(Concern.Children))]
+    [InlineData("t.IsBackground = true;", (int)(Concern.Children))]
+    [InlineData("Parallel.For(0, 10, i => { });", (int)(Concern.Concurrency))]
+    [InlineData("ThreadPool.QueueUserWorkItem(_ => { });", (int)(Concern.Concurrency))]
+    [InlineData("[GuardedBy(nameof(_gate))] int _n;", (int)(Concern.Guarded))]
+    [InlineData("_ = Task.Run(() => { });", (int)(Concern.Children | Concern.Concurrency))]
+    [InlineData("new Thread(Work).Start();", (int)(Concern.Children | Concern.Concurrency))]
+    public void Names_AreFound(string text, int expected) => Assert.Equal((Concern)expected, Scan(text));
+
+    [Theory]
+    [InlineData("var block = new Block(); var clock = Clock.Now; Locker locker;")] // "lock" only as a whole word
+    [InlineData("var total = _items.Where(x => x > 0).Sum() + _items.Count; _items.Add(1);")]
+    [InlineData("string.Join(\",\", items); var threads = 2; var Runner = 1; var Tasks = 0;")]
+    [InlineData("var x = 0x1F + 1Enter;")] // not an identifier: a number's suffix
+    [InlineData("var élock = 1; var lockÉ = 2;")] // letters outside ASCII are identifier parts too
+    [InlineData("")]
+    public void LookAlikes_AreNot(string text) => Assert.Equal(Concern.None, Scan(text));
+
+    [Fact]
+    public void Comments_AndStrings_Count() => Assert.Equal(Concern.Locks, Scan("// we lock here\nvar s = \"Monitor\";"));
+
+    [Theory]
+    [InlineData(4096 - 2)] // "lock" split 2 + 2 over the chunk boundary
+    [InlineData(4096 - 4)] // ends exactly at the boundary
+    [InlineData(4096)] // starts exactly at the boundary
+    [InlineData(8192 - 1)]
+    public void WordsAcrossChunkBoundaries_AreFound(int at)
+    {
+        var text = new StringBuilder().Append(' ', at).Append("lock").Append(' ', 10).ToString();
+        Assert.Equal(Concern.Locks, Scan(text));
+        Assert.Equal(Concern.Locks, Scan(text.TrimEnd())); // and as the very last characters
+    }
+
+    [Fact]
+    public void IdentifierLongerThanAnyWord_StraddlingABoundary_IsNotAMatch()
+    {
+        var text = new string(' ', 4090) + "lockAndMoreThanAnyWordIsLongHereReallyLongIdentifierName";
+        Assert.Equal(Concern.None, Scan(text));
+    }
+
+    [Fact]
+    public async Task PlainCompilation_MentionsNothing_AndGetsNoDiagnostics()
+    {
+        var compilation = await AnalyzerHarness.CompileAsync("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public sealed class Plain
+            {
+                private readonly List<int> _items = new();
+                private int _total;
+
+                public int Add(int value)
+                {
+                    _items.Add(value);
+                    _total += value;
+                    return _items.Count;
+                }
+
+                public string Describe() => string.Join(",", _items.Where(x => x % 2 == 0));
+            }
+            """);
+
+        Assert.Equal(Concern.None, SourceVocabulary.Of(compilation, CancellationToken.None));
+        var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(compilation, CancellationToken.None);
+        Assert.Empty(exceptions);
+        Assert.Empty(diagnostics);
+    }
+
+    [Fact]
+    public async Task OneTreeNamingAPrimitive_TurnsTheGateOnForTheWholeCompilation()
+    {
+        // The lock-order graph and the concurrency reachability cross files: a mention in any tree counts for all.
+        var compilation = await AnalyzerHarness.CompileAsync(
+            "public class A { public void Touch() { } }",
+            "public class B { private readonly object _g = new(); public void M(A a) { lock (_g) { a.Touch(); } } }");
+
+        Assert.Equal(Concern.Locks, SourceVocabulary.Of(compilation, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(true)] // the library uses the runtime's attributes
+    [InlineData(false)] // the library declares its own copy of them, and the application does not reference the runtime
+    public async Task AnnotatedWrapperFromAnotherAssembly_IsStillAnalyzed(bool libraryUsesRuntime)
+    {
+        const string Attributes = """
+            namespace Lockstep
+            {
+                [System.AttributeUsage(System.AttributeTargets.Method)] public sealed class AcquiresAttribute : System.Attribute { }
+                [System.AttributeUsage(System.AttributeTargets.Method)] public sealed class ReleasesAttribute : System.Attribute { }
+            }
+            """;
+        const string Gate = """
+            namespace Lib
+            {
+                public sealed class Gate
+                {
+                    private readonly System.Threading.SemaphoreSlim _s = new(1, 1);
+
+                    [Lockstep.Acquires]
+                    public void Open() => _s.Wait();
+
+                    [Lockstep.Releases]
+                    public void Close() => _s.Release();
+                }
+            }
+            """;
+        var library = libraryUsesRuntime
+            ? await AnalyzerHarness.CompileAsync(Gate)
+            : await AnalyzerHarness.CompileAsync(new CSharpParseOptions(LanguageVersion.CSharp12), includeRuntime: false, Gate, Attributes);
+        library = library.WithAssemblyName("Lib");
+        using var image = new MemoryStream();
+        Assert.True(library.Emit(image).Success);
+        var libraryReference = MetadataReference.CreateFromImage(image.ToArray());
+
+        // Not one lock word in the application: only the wrapper's own names.
+        var application = (await AnalyzerHarness.CompileAsync(new CSharpParseOptions(LanguageVersion.CSharp12), includeRuntime: libraryUsesRuntime, """
+            public class App
+            {
+                private readonly Lib.Gate _gate = new();
+
+                public void Update(bool skip)
+                {
+                    _gate.Open();
+                    if (skip)
+                    {
+                        return;
+                    }
+
+                    _gate.Close();
+                }
+            }
+            """)).AddReferences(libraryReference);
+        Assert.Empty(application.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+
+        Assert.Equal(Concern.All, SourceVocabulary.Of(application, CancellationToken.None));
+        var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(application, CancellationToken.None);
+        Assert.Empty(exceptions);
+        Assert.Contains(diagnostics, d => d.Id == "LS1001");
+    }
+
+    [Fact]
+    public async Task RuntimeReference_AloneDoesNotTurnTheGateOn()
+    {
+        // Referencing the Lockstep runtime is not using it: its own attributes are not "annotations from elsewhere".
+        var compilation = await AnalyzerHarness.CompileAsync("public class C { public int M(int x) => x + 1; }");
+        Assert.Equal(Concern.None, SourceVocabulary.Of(compilation, CancellationToken.None));
+    }
+}
