@@ -37,6 +37,13 @@ public class BlockingQueue<T>
     private readonly int _maxSize;
     private readonly bool _countTasks;
     private T[] _items;
+
+    /// <summary>
+    /// The items of an unbounded queue (null when bounded): consumers take from it without the lock, as a channel's
+    /// readers do, so a producer and a consumer do not contend on every item. Puts still take the lock (a waiting
+    /// consumer must be handed the item, and a closed queue must refuse it), and so does a get that finds it empty.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentQueue<T>? _unbounded;
     private int _head;
     private int _count;
     private bool _closed;
@@ -60,7 +67,15 @@ public class BlockingQueue<T>
         ArgumentOutOfRangeException.ThrowIfNegative(maxSize);
         _maxSize = maxSize;
         _countTasks = countTasks;
-        _items = new T[maxSize == 0 ? DefaultCapacity : Math.Min(maxSize, DefaultCapacity)];
+        if (maxSize == 0)
+        {
+            _items = Array.Empty<T>();
+            _unbounded = new System.Collections.Concurrent.ConcurrentQueue<T>();
+        }
+        else
+        {
+            _items = new T[Math.Min(maxSize, DefaultCapacity)];
+        }
     }
 
     /// <summary>The capacity the queue was created with; 0 means unbounded.</summary>
@@ -72,14 +87,14 @@ public class BlockingQueue<T>
     /// it is read, so it must not guard a later put or get (analyzer rule LS3001); use <c>TryGet</c> / <c>TryPut</c>.
     /// </summary>
     /// <remarks>Python: <c>q.qsize()</c>. BCL: <c>BlockingCollection.Count</c>.</remarks>
-    public int Count => Volatile.Read(ref _count);
+    public int Count => _unbounded?.Count ?? Volatile.Read(ref _count);
 
     /// <summary>
     /// Whether the queue is empty at this moment. A snapshot that must not guard a later get (analyzer rule LS3001:
     /// write <c>if (q.TryGet(out var x))</c>), nor end a consumer loop (LS3002: consume until <see cref="Close"/>).
     /// </summary>
     /// <remarks>Python: <c>q.empty()</c>.</remarks>
-    public bool IsEmpty => Volatile.Read(ref _count) == 0;
+    public bool IsEmpty => _unbounded?.IsEmpty ?? Volatile.Read(ref _count) == 0;
 
     /// <summary>
     /// Whether the queue is full at this moment (never, when unbounded). A snapshot that must not guard a later put
@@ -311,14 +326,19 @@ public class BlockingQueue<T>
             return ValueTask.FromCanceled<T>(cancellationToken);
         }
 
+        if (_unbounded is { } unbounded && unbounded.TryDequeue(out var taken))
+        {
+            return new ValueTask<T>(taken);
+        }
+
+        T item;
+
         AsyncQueueWaiter<T> waiter;
         QueueWaiter<T>? wake = null;
-        T item;
         lock (Sync)
         {
-            if (_count > 0)
+            if (TryTakeLocked(out item, ref wake))
             {
-                item = TakeLocked(ref wake);
                 goto Got;
             }
 
@@ -525,7 +545,13 @@ public class BlockingQueue<T>
 
     private Outcome GetCore(out T item, int milliseconds, CancellationToken cancellationToken)
     {
-        if (milliseconds != 0 && Volatile.Read(ref _count) == 0)
+        if (_unbounded is { } unbounded && unbounded.TryDequeue(out var taken))
+        {
+            item = taken;
+            return Outcome.Item;
+        }
+
+        if (milliseconds != 0 && IsEmpty)
         {
             SpinWhile(full: false);
         }
@@ -534,9 +560,8 @@ public class BlockingQueue<T>
         QueueWaiter<T>? wake = null;
         lock (Sync)
         {
-            if (_count > 0)
+            if (TryTakeLocked(out item, ref wake))
             {
-                item = TakeLocked(ref wake);
                 goto Got;
             }
 
@@ -586,7 +611,7 @@ public class BlockingQueue<T>
 
         var spinner = default(SpinWait);
         while (spinner.Count < WaitSpins && !Volatile.Read(ref _closed)
-            && (full ? Volatile.Read(ref _count) >= _maxSize : Volatile.Read(ref _count) == 0))
+            && (full ? Volatile.Read(ref _count) >= _maxSize : IsEmpty))
         {
             spinner.SpinOnce(sleep1Threshold: -1);
         }
@@ -668,7 +693,14 @@ public class BlockingQueue<T>
             return true;
         }
 
-        if (_maxSize == 0 || _count < _maxSize)
+        if (_unbounded is { } unbounded)
+        {
+            unbounded.Enqueue(item);
+            CountPut();
+            return true;
+        }
+
+        if (_count < _maxSize)
         {
             Enqueue(item);
             CountPut();
@@ -679,6 +711,28 @@ public class BlockingQueue<T>
     }
 
     /// <summary>Takes the oldest item; a producer admitted into the room made is returned in <paramref name="wake"/>.</summary>
+    /// <summary>Takes the first item, if any; under the lock, so a consumer that finds none can register as a waiter.</summary>
+    private bool TryTakeLocked(out T item, ref QueueWaiter<T>? wake)
+    {
+        if (_unbounded is { } unbounded)
+        {
+            // Producers enqueue under the lock, so an item put before this get took the lock is visible here; and no
+            // producer ever waits on an unbounded queue, so there is nobody to admit.
+            var found = unbounded.TryDequeue(out var taken);
+            item = taken!;
+            return found;
+        }
+
+        if (_count == 0)
+        {
+            item = default!;
+            return false;
+        }
+
+        item = TakeLocked(ref wake);
+        return true;
+    }
+
     private T TakeLocked(ref QueueWaiter<T>? wake)
     {
         var item = _items[_head];
