@@ -57,22 +57,24 @@ internal static class Bench
         Console.WriteLine();
 
         // Warm-up: JIT the compiler and the analyzers before anything is timed.
-        var warmup = Subjects.Compile(Generate(Math.Min(classes, 200), withConcurrency: true));
+        var warmup = Subjects.Compile(Generate(Math.Min(classes, 200), concurrentEvery: 1));
         warmup.GetDiagnostics();
         await TelemetryAsync(warmup);
 
-        await MeasureAsync("no concurrency code", Generate(classes, withConcurrency: false), repetitions);
-        await MeasureAsync("lock-heavy code", Generate(classes, withConcurrency: true), repetitions);
+        await MeasureAsync("no concurrency code", Generate(classes, concurrentEvery: 0), repetitions);
+        await MeasureAsync("realistic mix (1 class in 5 concurrent, the rest plain)", Generate(classes, concurrentEvery: 5), repetitions);
+        await MeasureAsync("dense lock-heavy code (every class concurrent)", Generate(classes, concurrentEvery: 1), repetitions);
 
         Console.WriteLine("LS2001 scaling (DeadlockAnalyzer time per lock site):");
         foreach (var size in new[] { classes / 4, classes / 2, classes })
         {
-            var files = Generate(size, withConcurrency: true);
+            var files = Generate(size, concurrentEvery: 1);
             var times = new List<double>();
             for (var i = 0; i < repetitions; i++)
             {
                 var compilation = Subjects.Compile(files);
                 compilation.GetDiagnostics();
+                Settle();
                 var telemetry = await TelemetryAsync(compilation);
                 times.Add(telemetry.Single(t => t.Name == "DeadlockAnalyzer").Milliseconds);
             }
@@ -90,10 +92,12 @@ internal static class Bench
         var analyzers = analyzerName == "all" ? Subjects.Analyzers : Subjects.Analyzers.Where(a => a.GetType().Name == analyzerName).ToImmutableArray();
         for (var i = 0; i < 6; i++)
         {
-            var compilation = Subjects.Compile(Generate(classes, withConcurrency: Environment.GetEnvironmentVariable("LOCKSTEP_PROFILE_PLAIN") != "1"));
+            var compilation = Subjects.Compile(Generate(classes, concurrentEvery: int.TryParse(Environment.GetEnvironmentVariable("LOCKSTEP_PROFILE_EVERY"), out var every) ? every : Environment.GetEnvironmentVariable("LOCKSTEP_PROFILE_PLAIN") == "1" ? 0 : 1));
             compilation.GetDiagnostics();
             var watch = Stopwatch.StartNew();
-            await compilation.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync();
+            // Sequential, like the measurement: no time spent waiting on another analysis thread.
+            var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
+            await compilation.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync();
             Console.WriteLine($"{analyzerName}: {watch.Elapsed.TotalMilliseconds:F0} ms");
         }
 
@@ -107,11 +111,14 @@ internal static class Bench
         for (var i = 0; i < repetitions; i++)
         {
             var compilation = Subjects.Compile(files);
+            Settle();
             var watch = Stopwatch.StartNew();
             compilation.GetDiagnostics();
             compile.Add(watch.Elapsed.TotalMilliseconds);
 
-            // The analyzers run on the bound compilation, as in a build: their time is their own, not binding's.
+            // The analyzers run on the bound compilation, as in a build: their time is their own, not binding's. Each
+            // timed part starts on a collected heap, so neither pays for collecting the other's garbage.
+            Settle();
             foreach (var (name, ms) in await TelemetryAsync(compilation))
             {
                 if (!perAnalyzer.TryGetValue(name, out var list))
@@ -152,6 +159,13 @@ internal static class Bench
         return result;
     }
 
+    private static void Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
     private static double Median(List<double> values)
     {
         var sorted = values.OrderBy(v => v).ToList();
@@ -159,7 +173,9 @@ internal static class Bench
     }
 
     /// <summary>Realistic shapes: each concurrency class has a lock statement, a Monitor region, an async SemaphoreSlim region, a queue and a worker; every third class also calls into the next one under its lock.</summary>
-    private static List<(string, string)> Generate(int classes, bool withConcurrency)
+    /// <param name="classes">How many classes.</param>
+    /// <param name="concurrentEvery">0: no concurrency at all; n: every n-th class is a concurrent one, the others plain.</param>
+    private static List<(string, string)> Generate(int classes, int concurrentEvery)
     {
         var files = new List<(string, string)>();
         for (var file = 0; file < classes; file += 50)
@@ -167,7 +183,7 @@ internal static class Bench
             var text = new StringBuilder("using System; using System.Collections.Generic; using System.Linq; using System.Threading; using System.Threading.Tasks;\nnamespace Generated;\n");
             for (var i = file; i < Math.Min(classes, file + 50); i++)
             {
-                text.Append(withConcurrency ? Concurrent(i, classes) : Plain(i));
+                text.Append(concurrentEvery > 0 && i % concurrentEvery == 0 ? Concurrent(i, classes, concurrentEvery) : Plain(i));
             }
 
             files.Add(($"/gen/File{file / 50}.cs", text.ToString()));
@@ -207,7 +223,7 @@ internal static class Bench
 
         """;
 
-    private static string Concurrent(int i, int classes) => $$"""
+    private static string Concurrent(int i, int classes, int every) => $$"""
         public sealed class Service{{i}}
         {
             private readonly object _gate = new();
@@ -223,7 +239,7 @@ internal static class Bench
                 {
                     _items.Add(value);
                     _total += value;
-                    {{(i % 3 == 0 ? $"new Service{(i + 1) % classes}().Log(value);" : string.Empty)}}
+                    {{(i % 3 == 0 ? $"new Service{(i + every) % classes}().Log(value);" : string.Empty)}}
                     return _items.Count;
                 }
             }

@@ -418,10 +418,25 @@ internal sealed class ConcurrencyGraph
             }
         }
 
+        // What reaches each function without a lock, in source order: a site looks up its own function only.
+        var unlockedByFunction = new Dictionary<FunctionId, List<(ConcurrencySource Source, State State, int Count)>>();
+        foreach (var source in sources)
+        {
+            foreach (var pair in reachUnlocked[source])
+            {
+                if (!unlockedByFunction.TryGetValue(pair.Key.Function, out var reaching))
+                {
+                    unlockedByFunction[pair.Key.Function] = reaching = new List<(ConcurrencySource, State, int)>();
+                }
+
+                reaching.Add((source, pair.Key, pair.Value));
+            }
+        }
+
         foreach (var site in _sites.OrderBy(s => s.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(s => s.Location.SourceSpan.Start))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (site.IsProtected)
+            if (site.IsProtected || !unlockedByFunction.TryGetValue(site.Function, out var reaching))
             {
                 continue;
             }
@@ -429,21 +444,17 @@ internal sealed class ConcurrencyGraph
             // Every object the site may update without a lock that several threads update: the message names all their starts
             // (a union, so the report does not depend on the order the compilation was analyzed in).
             HashSet<ConcurrencySource>? racing = null;
-            foreach (var source in sources)
+            foreach (var (source, state, count) in reaching)
             {
-                foreach (var pair in reachUnlocked[source])
+                if (ObjectOf(site, state.Key, count, source, multiplicity) is not (InstanceKey obj, _)
+                    || !totals.TryGetValue(((ISymbol)site.Field.OriginalDefinition, obj), out var perSource)
+                    || GroupedSum(perSource) < Several)
                 {
-                    if (!pair.Key.Function.Equals(site.Function)
-                        || ObjectOf(site, pair.Key.Key, pair.Value, source, multiplicity) is not (InstanceKey obj, _)
-                        || !totals.TryGetValue(((ISymbol)site.Field.OriginalDefinition, obj), out var perSource)
-                        || GroupedSum(perSource) < Several)
-                    {
-                        continue;
-                    }
-
-                    racing ??= new HashSet<ConcurrencySource>();
-                    racing.UnionWith(perSource.Keys);
+                    continue;
                 }
+
+                racing ??= new HashSet<ConcurrencySource>();
+                racing.UnionWith(perSource.Keys);
             }
 
             if (racing is not null)
