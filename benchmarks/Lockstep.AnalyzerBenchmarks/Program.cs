@@ -10,6 +10,9 @@ using Microsoft.CodeAnalysis.Diagnostics;
 // Lockstep analyzer cost benchmark and real-code runner.
 //   bench [classes=2000] [repetitions=5]  generated compilations: compile-only time vs each analyzer's time
 //   analyze <folder>                      every Lockstep diagnostic in a folder of C#, a summary by rule, any exception
+//   profile <Analyzer|all> [classes=400]  one analyzer over and over (a dotnet-trace target); the workload is the dense
+//                                         one, or LOCKSTEP_PROFILE_PLAIN=1 (no concurrency), or LOCKSTEP_PROFILE_EVERY=n
+//                                         (one class in n concurrent: 5 is the realistic mix)
 var mode = args.Length > 0 ? args[0] : "bench";
 return mode switch
 {
