@@ -51,7 +51,8 @@ internal static class SourceVocabulary
         "ReleaseMutex", "EnterReadLock", "EnterWriteLock", "EnterUpgradeableReadLock", "TryEnterReadLock",
         "TryEnterWriteLock", "TryEnterUpgradeableReadLock", "ExitReadLock", "ExitWriteLock", "ExitUpgradeableReadLock",
         "Acquire", "AcquireAsync", "TryAcquire", "TryAcquireAsync", "Acquires", "Releases", "AcquiredBefore",
-        "AcquiredAfter", "WaitFor", "Notify", "NotifyAll", "SignalAndWait",
+        "AcquiredAfter", "AcquiresAttribute", "ReleasesAttribute", "AcquiredBeforeAttribute", "AcquiredAfterAttribute",
+        "WaitFor", "Notify", "NotifyAll", "SignalAndWait",
     };
 
     private static readonly string[] QueueWords =

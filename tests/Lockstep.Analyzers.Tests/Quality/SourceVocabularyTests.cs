@@ -27,6 +27,9 @@ public class SourceVocabularyTests
     [InlineData("Parallel.For(0, 10, i => { });", (int)(Concern.Concurrency))]
     [InlineData("ThreadPool.QueueUserWorkItem(_ => { });", (int)(Concern.Concurrency))]
     [InlineData("[GuardedBy(nameof(_gate))] int _n;", (int)(Concern.Guarded))]
+    [InlineData("[Lockstep.AcquiresAttribute] void Open() { }", (int)(Concern.Locks))] // the attribute's long name
+    [InlineData("[ReleasesAttribute] void Close() { }", (int)(Concern.Locks))]
+    [InlineData("[GuardedByAttribute(\"_g\")] int _n;", (int)(Concern.Guarded))]
     [InlineData("_ = Task.Run(() => { });", (int)(Concern.Children | Concern.Concurrency))]
     [InlineData("new Thread(Work).Start();", (int)(Concern.Children | Concern.Concurrency))]
     public void Names_AreFound(string text, int expected) => Assert.Equal((Concern)expected, Scan(text));
