@@ -80,8 +80,8 @@ internal static class SourceVocabulary
 
     private static readonly string[] AnnotationTypes =
     {
-        "Lockstep.GuardedByAttribute", "Lockstep.AcquiresAttribute", "Lockstep.ReleasesAttribute",
-        "Lockstep.AcquiredBeforeAttribute", "Lockstep.AcquiredAfterAttribute",
+        GuardedMembers.GuardedByAttribute, Flow.HandOff.AcquiresAttribute, Flow.HandOff.ReleasesAttribute,
+        Rules.DeadlockAnalyzer.AcquiredBeforeAttribute, Rules.DeadlockAnalyzer.AcquiredAfterAttribute,
     };
 
     private static readonly (string Word, Concern Concern)[][] Table = BuildTable();

@@ -382,11 +382,6 @@ internal sealed class ConcurrencyGraph
             sharing = newSharing;
         }
 
-        var reachUnlocked = new Dictionary<ConcurrencySource, Dictionary<State, int>>();
-        foreach (var source in sources)
-        {
-            reachUnlocked[source] = Reach(source, edges, multiplicity, sharedThis, unlockedOnly: true);
-        }
 
         // Every object a site updates, per source: (field, object) -> source -> count.
         var sitesByFunction = _sites.GroupBy(s => s.Function).ToDictionary(g => g.Key, g => g.ToList());
@@ -422,7 +417,7 @@ internal sealed class ConcurrencyGraph
         var unlockedByFunction = new Dictionary<FunctionId, List<(ConcurrencySource Source, State State, int Count)>>();
         foreach (var source in sources)
         {
-            foreach (var pair in reachUnlocked[source])
+            foreach (var pair in Reach(source, edges, multiplicity, sharedThis, unlockedOnly: true))
             {
                 if (!unlockedByFunction.TryGetValue(pair.Key.Function, out var reaching))
                 {
