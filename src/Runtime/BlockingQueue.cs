@@ -28,7 +28,6 @@ namespace Lockstep;
 /// </remarks>
 public class BlockingQueue<T>
 {
-    private const int DefaultCapacity = 16;
     private const int WaitSpins = 10; // SpinWait's iterations before it starts yielding
 
 
@@ -36,15 +35,20 @@ public class BlockingQueue<T>
     private protected readonly SyncLock Sync = new();
     private readonly int _maxSize;
     private readonly bool _countTasks;
-    private T[] _items;
 
     /// <summary>
-    /// The items of an unbounded queue (null when bounded): consumers take from it without the lock, as a channel's
-    /// readers do, so a producer and a consumer do not contend on every item. Puts still take the lock (a waiting
-    /// consumer must be handed the item, and a closed queue must refuse it), and so does a get that finds it empty.
+    /// The items. Consumers take from it without the lock, as a channel's readers do, so producers and consumers do
+    /// not contend on every item (and a consumer preempted mid-take holds nobody up). Items enter it only under the
+    /// lock (a waiting consumer must be handed the item instead, a closed queue must refuse it, and waiting producers
+    /// are admitted in FIFO order), and a get that finds it empty takes the lock to look again and register.
     /// </summary>
-    private readonly System.Collections.Concurrent.ConcurrentQueue<T>? _unbounded;
-    private int _head;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<T> _items = new();
+
+    /// <summary>
+    /// Bounded queues only: the slots in use, at most <see cref="_maxSize"/>. Raised under the lock before an item
+    /// is enqueued; lowered without the lock by the consumer that dequeued it, which then admits a waiting producer
+    /// (see <see cref="Took"/> for why none is left waiting while there is room).
+    /// </summary>
     private int _count;
     private bool _closed;
     private WaitList _getters;
@@ -67,15 +71,6 @@ public class BlockingQueue<T>
         ArgumentOutOfRangeException.ThrowIfNegative(maxSize);
         _maxSize = maxSize;
         _countTasks = countTasks;
-        if (maxSize == 0)
-        {
-            _items = Array.Empty<T>();
-            _unbounded = new System.Collections.Concurrent.ConcurrentQueue<T>();
-        }
-        else
-        {
-            _items = new T[Math.Min(maxSize, DefaultCapacity)];
-        }
     }
 
     /// <summary>The capacity the queue was created with; 0 means unbounded.</summary>
@@ -87,14 +82,14 @@ public class BlockingQueue<T>
     /// it is read, so it must not guard a later put or get (analyzer rule LS3001); use <c>TryGet</c> / <c>TryPut</c>.
     /// </summary>
     /// <remarks>Python: <c>q.qsize()</c>. BCL: <c>BlockingCollection.Count</c>.</remarks>
-    public int Count => _unbounded?.Count ?? Volatile.Read(ref _count);
+    public int Count => _items.Count;
 
     /// <summary>
     /// Whether the queue is empty at this moment. A snapshot that must not guard a later get (analyzer rule LS3001:
     /// write <c>if (q.TryGet(out var x))</c>), nor end a consumer loop (LS3002: consume until <see cref="Close"/>).
     /// </summary>
     /// <remarks>Python: <c>q.empty()</c>.</remarks>
-    public bool IsEmpty => _unbounded?.IsEmpty ?? Volatile.Read(ref _count) == 0;
+    public bool IsEmpty => _items.IsEmpty;
 
     /// <summary>
     /// Whether the queue is full at this moment (never, when unbounded). A snapshot that must not guard a later put
@@ -214,9 +209,10 @@ public class BlockingQueue<T>
             }
 
             waiter = new AsyncQueueWaiter<T>(this, isPutter: true) { Item = item };
-            _putters.AddLast(waiter);
+            AddPutterLocked(waiter, ref wake);
         }
 
+        wake?.Wake();
         waiter.Register(cancellationToken);
         return new ValueTask(waiter, waiter.Version);
 
@@ -326,8 +322,9 @@ public class BlockingQueue<T>
             return ValueTask.FromCanceled<T>(cancellationToken);
         }
 
-        if (_unbounded is { } unbounded && unbounded.TryDequeue(out var taken))
+        if (_items.TryDequeue(out var taken))
         {
+            Took();
             return new ValueTask<T>(taken);
         }
 
@@ -504,7 +501,7 @@ public class BlockingQueue<T>
             SpinWhile(full: true);
         }
 
-        SyncQueueWaiter<T> waiter;
+        SyncQueueWaiter<T>? waiter = null;
         QueueWaiter<T>? wake = null;
         lock (Sync)
         {
@@ -518,15 +515,25 @@ public class BlockingQueue<T>
                 goto Put;
             }
 
-            if (milliseconds == 0)
+            // Refused (no wait allowed, or already cancelled) or about to wait: either way, producers admitted ahead of
+            // this one by TryPutLocked are in `wake` and must be woken below.
+            if (milliseconds != 0 && !cancellationToken.IsCancellationRequested)
             {
-                return false;
+                waiter = SyncQueueWaiter<T>.Rent();
+                waiter.Item = item;
+                AddPutterLocked(waiter, ref wake);
+            }
+        }
+
+        wake?.Wake(); // may be this very waiter, admitted at once: its wait then returns immediately
+        if (waiter is null)
+        {
+            if (milliseconds != 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
-            waiter = SyncQueueWaiter<T>.Rent();
-            waiter.Item = item;
-            _putters.AddLast(waiter);
+            return false;
         }
 
         var status = Park(waiter, ref _putters, milliseconds, cancellationToken);
@@ -545,8 +552,9 @@ public class BlockingQueue<T>
 
     private Outcome GetCore(out T item, int milliseconds, CancellationToken cancellationToken)
     {
-        if (_unbounded is { } unbounded && unbounded.TryDequeue(out var taken))
+        if (_items.TryDequeue(out var taken))
         {
+            Took();
             item = taken;
             return Outcome.Item;
         }
@@ -676,125 +684,145 @@ public class BlockingQueue<T>
         }
     }
 
-    /// <summary>Puts if possible; a consumer handed the item is returned in <paramref name="wake"/>, to be woken after the lock is released.</summary>
+    /// <summary>
+    /// Puts if possible, behind any waiting producers (admitted first, in FIFO order, while there is room). A consumer
+    /// handed an item is returned in <paramref name="wake"/>, to be woken after the lock is released.
+    /// </summary>
     private bool TryPutLocked(T item, ref QueueWaiter<T>? wake)
     {
-        if (_getters.First is QueueWaiter<T> getter)
+        if (_maxSize > 0)
         {
-            // A consumer is waiting, so the queue is empty: hand the item over. Consumers are interchangeable, so the
-            // item goes to the one that blocked last: it is the most likely to be still spinning rather than asleep,
-            // and waking it is cheap; the others stay asleep instead of taking turns. (Producers, whose items enter
-            // the queue, are admitted in FIFO order.)
-            _getters.Remove(getter);
-            CountPut();
-            getter.Item = item;
-            getter.Complete(QueueWaiter<T>.Done);
-            wake = getter;
-            return true;
+            if (!_putters.IsEmpty)
+            {
+                AdmitLocked(ref wake);
+                if (!_putters.IsEmpty)
+                {
+                    return false;
+                }
+            }
+
+            if (_getters.IsEmpty && Volatile.Read(ref _count) >= _maxSize)
+            {
+                return false;
+            }
         }
 
-        if (_unbounded is { } unbounded)
-        {
-            unbounded.Enqueue(item);
-            CountPut();
-            return true;
-        }
-
-        if (_count < _maxSize)
-        {
-            Enqueue(item);
-            CountPut();
-            return true;
-        }
-
-        return false;
+        PlaceLocked(item, ref wake);
+        return true;
     }
 
-    /// <summary>Takes the oldest item; a producer admitted into the room made is returned in <paramref name="wake"/>.</summary>
-    /// <summary>Takes the first item, if any; under the lock, so a consumer that finds none can register as a waiter.</summary>
-    private bool TryTakeLocked(out T item, ref QueueWaiter<T>? wake)
+    /// <summary>
+    /// Puts an item there is room for: hands it to a waiting consumer (there is one only when the queue is empty) or
+    /// enqueues it. Consumers are interchangeable, so the item goes to the one that blocked last: it is the most
+    /// likely to be still spinning rather than asleep, and waking it is cheap; the others stay asleep instead of
+    /// taking turns. (Producers, whose items enter the queue, are admitted in FIFO order.)
+    /// </summary>
+    private void PlaceLocked(T item, ref QueueWaiter<T>? wake)
     {
-        if (_unbounded is { } unbounded)
+        CountPut();
+        if (_getters.First is QueueWaiter<T> getter)
         {
-            // Producers enqueue under the lock, so an item put before this get took the lock is visible here; and no
-            // producer ever waits on an unbounded queue, so there is nobody to admit.
-            var found = unbounded.TryDequeue(out var taken);
-            item = taken!;
-            return found;
+            _getters.Remove(getter);
+            getter.Item = item;
+            getter.Complete(QueueWaiter<T>.Done);
+            WakeLater(getter, ref wake);
+            return;
         }
 
-        if (_count == 0)
+        if (_maxSize > 0)
+        {
+            Interlocked.Increment(ref _count); // before the enqueue: the count never trails the items
+        }
+
+        _items.Enqueue(item);
+    }
+
+    /// <summary>Links a producer that found no room, then admits it at once if room appeared meanwhile.</summary>
+    private void AddPutterLocked(QueueWaiter<T> putter, ref QueueWaiter<T>? wake)
+    {
+        _putters.AddLast(putter);
+
+        // A consumer lowers the count without the lock and then looks for waiting producers; this producer links itself
+        // and then looks at the count. Both with a full fence between the write and the read, so at least one of the two
+        // sees the other: either the consumer admits this producer, or this producer sees the room (see Took).
+        Interlocked.MemoryBarrier();
+        AdmitLocked(ref wake);
+    }
+
+    /// <summary>Admits waiting producers, first come first served, while there is room.</summary>
+    private void AdmitLocked(ref QueueWaiter<T>? wake)
+    {
+        while (_putters.First is QueueWaiter<T> putter && (!_getters.IsEmpty || Volatile.Read(ref _count) < _maxSize))
+        {
+            _putters.Remove(putter);
+            PlaceLocked(putter.Item, ref wake);
+            putter.Item = default!;
+            putter.Complete(QueueWaiter<T>.Done);
+            WakeLater(putter, ref wake);
+        }
+    }
+
+    /// <summary>The first waiter completed under the lock is woken after it is released; any further one at once.</summary>
+    private static void WakeLater(QueueWaiter<T> waiter, ref QueueWaiter<T>? wake)
+    {
+        if (wake is null)
+        {
+            wake = waiter;
+        }
+        else
+        {
+            waiter.Wake();
+        }
+    }
+
+    /// <summary>
+    /// Called after a dequeue (with or without the lock): frees the item's slot of a bounded queue and admits a waiting
+    /// producer into it. The count is lowered with a full fence before the waiting producers are looked at, and a
+    /// producer links itself with a full fence before it looks at the count (<see cref="AddPutterLocked"/>), so no
+    /// producer is left waiting while there is room.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Took()
+    {
+        if (_maxSize > 0)
+        {
+            Interlocked.Decrement(ref _count);
+            if (_putters.HasWaiters())
+            {
+                AdmitWaitingProducers();
+            }
+        }
+    }
+
+    private void AdmitWaitingProducers()
+    {
+        QueueWaiter<T>? wake = null;
+        lock (Sync)
+        {
+            AdmitLocked(ref wake);
+        }
+
+        wake?.Wake();
+    }
+
+    /// <summary>Takes the oldest item, if any; under the lock, so a consumer that finds none can register as a waiter.</summary>
+    private bool TryTakeLocked(out T item, ref QueueWaiter<T>? wake)
+    {
+        // Producers enqueue under the lock, so an item put before this get took the lock is visible here.
+        if (!_items.TryDequeue(out var taken))
         {
             item = default!;
             return false;
         }
 
-        item = TakeLocked(ref wake);
+        item = taken;
+        if (_maxSize > 0)
+        {
+            Interlocked.Decrement(ref _count);
+            AdmitLocked(ref wake);
+        }
+
         return true;
-    }
-
-    private T TakeLocked(ref QueueWaiter<T>? wake)
-    {
-        var item = _items[_head];
-        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
-        {
-            _items[_head] = default!;
-        }
-
-        if (++_head == _items.Length)
-        {
-            _head = 0;
-        }
-
-        Volatile.Write(ref _count, _count - 1);
-
-        if (_putters.First is QueueWaiter<T> putter)
-        {
-            // A producer is waiting for the room just made.
-            _putters.Remove(putter);
-            Enqueue(putter.Item);
-            putter.Item = default!;
-            CountPut();
-            putter.Complete(QueueWaiter<T>.Done);
-            wake = putter;
-        }
-
-        return item;
-    }
-
-    private void Enqueue(T item)
-    {
-        var items = _items;
-        if (_count == items.Length)
-        {
-            items = Grow();
-        }
-
-        var tail = _head + _count;
-        if (tail >= items.Length)
-        {
-            tail -= items.Length;
-        }
-
-        items[tail] = item;
-        Volatile.Write(ref _count, _count + 1);
-    }
-
-    private T[] Grow()
-    {
-        var capacity = _items.Length * 2;
-        if (_maxSize > 0 && capacity > _maxSize)
-        {
-            capacity = _maxSize;
-        }
-
-        var grown = new T[capacity];
-        var firstPart = Math.Min(_count, _items.Length - _head);
-        Array.Copy(_items, _head, grown, 0, firstPart);
-        Array.Copy(_items, 0, grown, firstPart, _count - firstPart);
-        _items = grown;
-        _head = 0;
-        return grown;
     }
 
     private void CountPut()

@@ -229,6 +229,47 @@ public class RaceTests
         Assert.DoesNotContain(seen, n => n != 1);
         Assert.True(q.IsEmpty);
     }
+    /// <summary>
+    /// A one-slot queue keeps producers waiting nearly all the time, and consumers free slots without the queue's lock:
+    /// a producer calling TryPut can find the slot free while others wait, admit them first (FIFO) and be refused
+    /// itself. The producers it admitted must be woken even then, or they wait forever with their item delivered.
+    /// </summary>
+    [Fact]
+    public void Queue_OneSlot_BlockingAndTryingProducers_NobodyLeftAsleep()
+    {
+        const int PerProducer = 50_000;
+        var q = new BlockingQueue<int>(1);
+        var blocking = Enumerable.Range(0, 2).Select(p => Spawn(() =>
+        {
+            for (var i = 0; i < PerProducer; i++)
+            {
+                q.Put(p * PerProducer + i);
+            }
+        })).ToArray();
+        var trying = Spawn(() =>
+        {
+            for (var i = 0; i < PerProducer; i++)
+            {
+                while (!q.TryPut(2 * PerProducer + i))
+                {
+                    Thread.Yield();
+                }
+            }
+        });
+        var seen = new int[3 * PerProducer];
+        var consumers = Enumerable.Range(0, 2).Select(_ => Spawn(() =>
+        {
+            foreach (var item in q.Consume())
+            {
+                Interlocked.Increment(ref seen[item]);
+            }
+        })).ToArray();
+
+        Finishes(Task.WhenAll(blocking.Append(trying)), "producers");
+        q.Close();
+        Finishes(Task.WhenAll(consumers), "consumers");
+        Assert.DoesNotContain(seen, n => n != 1);
+    }
 }
 
 public class InterruptTests

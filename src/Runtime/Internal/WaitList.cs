@@ -26,6 +26,9 @@ internal struct WaitList
 
     public readonly WaitNode? First => _head;
 
+    /// <summary>Whether any node is linked, read without the owner's lock (a volatile read: a hint to take the lock).</summary>
+    public bool HasWaiters() => Volatile.Read(ref _head) is not null;
+
     public void AddLast(WaitNode node)
     {
         node.Next = null;
