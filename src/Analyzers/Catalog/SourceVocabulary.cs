@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
@@ -24,7 +25,19 @@ internal enum Concern
     /// <summary>A <c>[GuardedBy]</c> annotation.</summary>
     Guarded = 16,
 
-    All = Locks | Queues | Children | Concurrency | Guarded,
+    /// <summary>
+    /// Member level only: the queue probes and acts whose names are too common to open the compilation gate
+    /// (<c>Count</c>, <c>Add</c>…). A member that probes a queue held in a field need not name the queue's type.
+    /// </summary>
+    QueueActs = 32,
+
+    /// <summary>Lockstep's annotations are named: a method of any name may acquire or release, so no member is skipped.</summary>
+    Annotated = 64,
+
+    /// <summary>The concerns an analyzer's compilation-wide gate asks about (the rest are for members).</summary>
+    Gates = Locks | Queues | Children | Concurrency | Guarded,
+
+    All = Gates | QueueActs | Annotated,
 }
 
 /// <summary>
@@ -78,6 +91,19 @@ internal static class SourceVocabulary
 
     private static readonly string[] GuardedWords = { "GuardedBy", "GuardedByAttribute" };
 
+    private static readonly string[] AnnotationWords =
+    {
+        "Acquires", "Releases", "AcquiredBefore", "AcquiredAfter", "GuardedBy", "AcquiresAttribute", "ReleasesAttribute",
+        "AcquiredBeforeAttribute", "AcquiredAfterAttribute", "GuardedByAttribute",
+    };
+
+    /// <summary>Every name the queue rules classify (<see cref="QueueCatalog"/>), for the member gate.</summary>
+    private static readonly string[] QueueActWords =
+    {
+        "Add", "Any", "Count", "Enqueue", "Push", "PushRange", "TryPeek", "Map", "QueueUserWorkItem", "UnsafeQueueUserWorkItem",
+        "Run", "StartNew", "Submit",
+    };
+
     private static readonly string[] AnnotationTypes =
     {
         GuardedMembers.GuardedByAttribute, Flow.HandOff.AcquiresAttribute, Flow.HandOff.ReleasesAttribute,
@@ -86,7 +112,7 @@ internal static class SourceVocabulary
 
     private static readonly (string Word, Concern Concern)[][] Table = BuildTable();
     private static readonly int MaxWordLength = Table.SelectMany(b => b ?? Array.Empty<(string, Concern)>()).Max(e => e.Word.Length);
-    private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<Concern>> TreeCache = new();
+    private static readonly ConditionalWeakTable<SyntaxTree, TreeWords> TreeCache = new();
     private static readonly ConditionalWeakTable<Compilation, StrongBox<Concern>> CompilationCache = new();
     private static readonly ConditionalWeakTable<IAssemblySymbol, StrongBox<bool>> AssemblyCache = new();
 
@@ -130,21 +156,58 @@ internal static class SourceVocabulary
     }
 
     /// <summary>The concerns one tree's text names.</summary>
-    public static Concern Of(SyntaxTree tree, CancellationToken cancellationToken)
+    public static Concern Of(SyntaxTree tree, CancellationToken cancellationToken) => WordsOf(tree, cancellationToken).Concerns;
+
+    /// <summary>
+    /// Whether members of the compilation may be skipped by <see cref="MemberMentions"/>: not when Lockstep's
+    /// annotations are named anywhere (an annotated method of any name may acquire or release, so a call to it is a
+    /// lock operation whatever the caller's text says).
+    /// </summary>
+    public static bool MembersGated(Compilation compilation, CancellationToken cancellationToken)
+        => (Of(compilation, cancellationToken) & Concern.Annotated) == 0;
+
+    /// <summary>
+    /// Whether the source of one member (the spans of its operation blocks) names anything of <paramref name="concerns"/>.
+    /// For rules whose every diagnostic in a member comes from a call, creation or member access written in that member:
+    /// a member that names none of them has nothing for the rule. Ask only when <see cref="MembersGated"/> is true.
+    /// </summary>
+    public static bool MemberMentions(ImmutableArray<IOperation> blocks, Concern concerns, CancellationToken cancellationToken)
+    {
+        foreach (var block in blocks)
+        {
+            if (block.Syntax is not { } syntax || WordsOf(syntax.SyntaxTree, cancellationToken).Names(syntax.Span, concerns))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    internal static TreeWords WordsOf(SyntaxTree tree, CancellationToken cancellationToken)
     {
         if (TreeCache.TryGetValue(tree, out var known))
         {
-            return known.Value;
+            return known;
         }
 
-        var concerns = Scan(tree.GetText(cancellationToken), cancellationToken);
-        return TreeCache.GetValue(tree, _ => new StrongBox<Concern>(concerns)).Value;
+        TreeWords words;
+        try
+        {
+            words = Scan(tree.GetText(cancellationToken), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            words = TreeWords.Everything; // when in doubt, analyze
+        }
+
+        return TreeCache.GetValue(tree, _ => words);
     }
 
     /// <summary>Finds the words in <paramref name="text"/>, chunk by chunk, without allocating per identifier.</summary>
-    internal static Concern Scan(Microsoft.CodeAnalysis.Text.SourceText text, CancellationToken cancellationToken)
+    internal static TreeWords Scan(Microsoft.CodeAnalysis.Text.SourceText text, CancellationToken cancellationToken)
     {
-        var concerns = Concern.None;
+        var words = new TreeWords();
         var chunk = new char[4096];
         var word = new char[MaxWordLength];
         var length = 0; // of the identifier being read; counts past MaxWordLength, which then cannot match
@@ -182,24 +245,20 @@ internal static class SourceVocabulary
                 if (inIdentifier)
                 {
                     inIdentifier = false;
-                    if (!afterDigitOrOther && length <= word.Length)
+                    if (!afterDigitOrOther && length <= word.Length && Lookup(word, length, hash) is var found && found != Concern.None)
                     {
-                        concerns |= Lookup(word, length, hash);
-                        if (concerns == Concern.All)
-                        {
-                            return concerns;
-                        }
+                        words.Add(position + i - length, found);
                     }
                 }
             }
         }
 
-        if (inIdentifier && !afterDigitOrOther && length <= word.Length)
+        if (inIdentifier && !afterDigitOrOther && length <= word.Length && Lookup(word, length, hash) is var last && last != Concern.None)
         {
-            concerns |= Lookup(word, length, hash);
+            words.Add(text.Length - length, last);
         }
 
-        return concerns;
+        return words;
     }
 
     private static bool IsAsciiIdentifierPart(char c)
@@ -265,6 +324,8 @@ internal static class SourceVocabulary
         Add(ChildWords, Concern.Children);
         Add(ConcurrencyWords, Concern.Concurrency);
         Add(GuardedWords, Concern.Guarded);
+        Add(AnnotationWords, Concern.Annotated);
+        Add(QueueActWords, Concern.QueueActs);
 
         var buckets = new List<(string, Concern)>?[TableSize];
         foreach (var pair in concerns)
@@ -316,5 +377,73 @@ internal static class SourceVocabulary
         }
 
         return AssemblyCache.GetValue(assembly, _ => new StrongBox<bool>(uses)).Value;
+    }
+}
+
+/// <summary>The gate words of one syntax tree: which concerns it names, and where (in text order).</summary>
+internal sealed class TreeWords
+{
+    public static readonly TreeWords Everything = new() { Concerns = Concern.All, _everywhere = true };
+
+    private int[] _positions = Array.Empty<int>();
+    private Concern[] _kinds = Array.Empty<Concern>();
+    private int _count;
+    private bool _everywhere;
+
+    /// <summary>Every concern named anywhere in the tree.</summary>
+    public Concern Concerns { get; private set; }
+
+    public void Add(int position, Concern concerns)
+    {
+        if (_count == _positions.Length)
+        {
+            var size = Math.Max(16, _count * 2);
+            Array.Resize(ref _positions, size);
+            Array.Resize(ref _kinds, size);
+        }
+
+        _positions[_count] = position;
+        _kinds[_count] = concerns;
+        _count++;
+        Concerns |= concerns;
+    }
+
+    /// <summary>Whether a word of <paramref name="concerns"/> starts inside <paramref name="span"/>.</summary>
+    public bool Names(Microsoft.CodeAnalysis.Text.TextSpan span, Concern concerns)
+    {
+        if (_everywhere)
+        {
+            return true;
+        }
+
+        if ((Concerns & concerns) == 0)
+        {
+            return false;
+        }
+
+        // The first word at or after the span's start, then on while inside it.
+        int low = 0, high = _count;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (_positions[middle] < span.Start)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        for (var i = low; i < _count && _positions[i] < span.End; i++)
+        {
+            if ((_kinds[i] & concerns) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -14,8 +13,7 @@ namespace Lockstep.Analyzers.Flow;
 /// </summary>
 internal sealed class BlockIndex
 {
-    // Striped: a table takes a lock to add, and every member of the compilation is added once, from every analysis thread.
-    private static readonly ConditionalWeakTable<IOperation, BlockIndex>[] Caches = Enumerable.Range(0, 16).Select(_ => new ConditionalWeakTable<IOperation, BlockIndex>()).ToArray();
+    private static readonly OperationCache<BlockIndex> Cache = new();
     private static readonly BlockIndex Empty = new();
 
     public List<IInvocationOperation> Invocations { get; } = new();
@@ -37,11 +35,8 @@ internal sealed class BlockIndex
             return Empty;
         }
 
-        return Caches[Stripe(blocks[0])].GetValue(blocks[0], _ => Build(blocks, cancellationToken));
+        return Cache.GetOrCreate(blocks[0], (blocks, cancellationToken), static state => Build(state.blocks, state.cancellationToken));
     }
-
-    /// <summary>A stripe from where the member is: cheap, and members spread evenly.</summary>
-    internal static int Stripe(IOperation operation) => (operation.Syntax.SpanStart >> 3) & 15;
 
     private static BlockIndex Build(ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
     {

@@ -59,13 +59,14 @@ internal static class StructuredLocks
         // The lock rules of several analyzers ask about the same member: the operation tree is shared by the
         // driver, so the walk is done once and each analyzer replays it into its own observer. (The catalogue
         // is the compilation's, and so is the tree: one key is enough.)
-        var cached = Caches[BlockIndex.Stripe(context.OperationBlocks[0])].GetValue(
+        var cached = Cache.GetOrCreate(
             context.OperationBlocks[0],
-            _ => new Box(TryCollect(context.OperationBlocks, context.OwningSymbol as IMethodSymbol, catalog, context.CancellationToken)));
+            (context.OperationBlocks, Owner: context.OwningSymbol as IMethodSymbol, catalog, context.CancellationToken),
+            static state => new Box(TryCollect(state.OperationBlocks, state.Owner, state.catalog, state.CancellationToken)));
         return cached.Bodies;
     }
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, Box>[] Caches = Enumerable.Range(0, 16).Select(_ => new System.Runtime.CompilerServices.ConditionalWeakTable<IOperation, Box>()).ToArray();
+    private static readonly OperationCache<Box> Cache = new();
 
     private sealed class Box
     {

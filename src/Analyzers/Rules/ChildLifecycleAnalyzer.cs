@@ -61,8 +61,14 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            var gated = SourceVocabulary.MembersGated(start.Compilation, start.CancellationToken);
             start.RegisterOperationBlockAction(block =>
             {
+                if (gated && !SourceVocabulary.MemberMentions(block.OperationBlocks, Concern.Children | Concern.Concurrency, block.CancellationToken))
+                {
+                    return; // the member names no child and nothing that starts or submits one
+                }
+
                 // Cheap pre-check: which lifecycle calls the body makes decides which engine runs it needs.
                 var index = BlockIndex.For(block);
                 var scan = new BodyScan();

@@ -65,9 +65,19 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
             var graph = new LockOrderGraph();
             var facts = new LockFacts();
 
+            var gated = SourceVocabulary.MembersGated(compilation, start.CancellationToken);
             start.RegisterOperationBlockAction(block =>
             {
                 var owner = block.OwningSymbol as IMethodSymbol;
+                if (gated && !SourceVocabulary.MemberMentions(block.OperationBlocks, Concern.Locks, block.CancellationToken))
+                {
+                    // The member names no lock and no condition: it acquires nothing and waits on nothing, but a lock
+                    // holder may reach other locks through the calls it makes.
+                    RecordCalls(block.OperationBlocks, owner, graph, compilation, block.CancellationToken);
+                    RecordPropertyAlias(block, graph);
+                    return;
+                }
+
                 var index = BlockIndex.For(block);
                 var sawLock = index.HasLockStatement;
                 foreach (var invocation in index.Invocations)
@@ -359,6 +369,54 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
         }
 
         return owner;
+    }
+
+    /// <summary>
+    /// The calls a member makes to methods of this compilation, as the full pass records them (<see cref="CallerOf"/>:
+    /// the member's own and its local functions'; a lambda's calls are made by whoever runs it, so none are recorded).
+    /// </summary>
+    private static void RecordCalls(ImmutableArray<IOperation> blocks, IMethodSymbol? owner, LockOrderGraph graph, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var calls = new List<(IInvocationOperation Invocation, IMethodSymbol Caller)>();
+        var stack = new Stack<(IOperation Operation, IMethodSymbol? Caller)>();
+        foreach (var block in blocks)
+        {
+            stack.Push((block, owner));
+        }
+
+        var visited = 0;
+        while (stack.Count > 0)
+        {
+            if ((++visited & 255) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var (operation, caller) = stack.Pop();
+            switch (operation)
+            {
+                case IAnonymousFunctionOperation:
+                    continue;
+                case ILocalFunctionOperation localFunction:
+                    caller = localFunction.Symbol;
+                    break;
+                case IInvocationOperation invocation when caller is not null && IsInCompilation(invocation.TargetMethod, compilation):
+                    calls.Add((invocation, caller));
+                    break;
+            }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                stack.Push((child, caller));
+            }
+        }
+
+        // Source order, as the full pass adds them.
+        calls.Sort((x, y) => x.Invocation.Syntax.SpanStart.CompareTo(y.Invocation.Syntax.SpanStart));
+        foreach (var (invocation, caller) in calls)
+        {
+            graph.AddCall(caller, invocation.TargetMethod, IsOnThis(invocation));
+        }
     }
 
     private static bool IsOnThis(IInvocationOperation invocation)

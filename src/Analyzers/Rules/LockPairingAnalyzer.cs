@@ -47,8 +47,14 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            var gated = SourceVocabulary.MembersGated(start.Compilation, start.CancellationToken);
             start.RegisterOperationBlockAction(block =>
             {
+                if (gated && !SourceVocabulary.MemberMentions(block.OperationBlocks, Concern.Locks, block.CancellationToken))
+                {
+                    return; // the member names no acquire or release
+                }
+
                 // Cheap pre-check: only bodies that call a catalogued acquire or release get analyzed.
                 foreach (var invocation in BlockIndex.For(block).Invocations)
                 {

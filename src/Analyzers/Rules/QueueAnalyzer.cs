@@ -83,8 +83,14 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            var gated = SourceVocabulary.MembersGated(start.Compilation, start.CancellationToken);
             start.RegisterOperationBlockAction(block =>
             {
+                if (gated && !SourceVocabulary.MemberMentions(block.OperationBlocks, Concern.Queues | Concern.QueueActs, block.CancellationToken))
+                {
+                    return; // the member names no queue, probe or act
+                }
+
                 // Cheap pre-check: only bodies that read a queue's state or take from a JoinableQueue get analyzed.
                 var index = BlockIndex.For(block);
                 var probe = false;

@@ -64,7 +64,9 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
 
             var catalog = PrimitiveCatalog.For(start.Compilation);
             var entries = new ConcurrencyEntries(catalog.Types);
-            var state = new CompilationState(start.Compilation, catalog, entries);
+            // [GuardedBy] can only be in play where it is named (in source, or in a referenced library: then every concern is on).
+            var guardedNamed = SourceVocabulary.Mentions(start.Compilation, Concern.Guarded, start.CancellationToken);
+            var state = new CompilationState(start.Compilation, catalog, entries, guardedNamed);
             start.RegisterOperationBlockAction(block =>
             {
                 try
@@ -91,11 +93,12 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
 
     private sealed class CompilationState
     {
-        public CompilationState(Compilation compilation, PrimitiveCatalog catalog, ConcurrencyEntries entries)
+        public CompilationState(Compilation compilation, PrimitiveCatalog catalog, ConcurrencyEntries entries, bool guardedNamed)
         {
             Compilation = compilation;
             Catalog = catalog;
             Entries = entries;
+            HasGuardedBy = guardedNamed && catalog.Types.LockstepGuardedByAttribute is not null;
         }
 
         public Compilation Compilation { get; }
@@ -103,8 +106,11 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         public ConcurrencyEntries Entries { get; }
         public GuardedMembers Guards { get; } = new();
 
-        /// <summary>A <c>[GuardedBy]</c> type exists (the runtime's or a source copy): LS5002 has something to check.</summary>
-        public bool HasGuardedBy => Catalog.Types.LockstepGuardedByAttribute is not null;
+        /// <summary>
+        /// A <c>[GuardedBy]</c> type exists (the runtime's or a source copy) and something names it: LS5002 has something
+        /// to check. (Referencing the runtime alone makes the type exist; without a mention no member can carry it.)
+        /// </summary>
+        public bool HasGuardedBy { get; }
         public ConcurrencyGraph Graph { get; } = new();
         public GuardedHelperCalls Helpers { get; } = new();
     }
@@ -391,9 +397,12 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         // Which lock guards each field in this type (the fix wraps an unprotected update in it).
         if (held.FlowRan)
         {
+            // References inside one lock region share one set of held locks: each field is looked at once per set.
+            var seen = new HashSet<(IFieldSymbol, ImmutableHashSet<LockKey>)>(FieldAndHeldComparer.Instance);
             foreach (var (reference, _) in scan.FieldReferences)
             {
-                if (!SymbolEqualityComparer.Default.Equals(reference.Field.ContainingType, owner.ContainingType) || held.At(reference.Syntax) is not { } observation)
+                if (!SymbolEqualityComparer.Default.Equals(reference.Field.ContainingType, owner.ContainingType) || held.At(reference.Syntax) is not { } observation
+                    || observation.Must.IsEmpty || !seen.Add((reference.Field, observation.Must)))
                 {
                     continue;
                 }
@@ -447,6 +456,18 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         {
             state.Graph.AddSource(source.Source);
         }
+    }
+
+    /// <summary>A field by symbol, a set of held locks by identity (the engine shares one set across a region).</summary>
+    private sealed class FieldAndHeldComparer : IEqualityComparer<(IFieldSymbol Field, ImmutableHashSet<LockKey> Held)>
+    {
+        public static readonly FieldAndHeldComparer Instance = new();
+
+        public bool Equals((IFieldSymbol Field, ImmutableHashSet<LockKey> Held) x, (IFieldSymbol Field, ImmutableHashSet<LockKey> Held) y)
+            => ReferenceEquals(x.Held, y.Held) && SymbolEqualityComparer.Default.Equals(x.Field, y.Field);
+
+        public int GetHashCode((IFieldSymbol Field, ImmutableHashSet<LockKey> Held) obj)
+            => (SymbolEqualityComparer.Default.GetHashCode(obj.Field) * 31) ^ System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Held);
     }
 
     private static void AddVariableHints(SyntaxNode update, ISymbol variable, HeldLookup held, Dictionary<ISymbol, List<LockHint>> hints)

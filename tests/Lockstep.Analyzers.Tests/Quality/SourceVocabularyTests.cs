@@ -13,7 +13,8 @@ namespace Lockstep.Analyzers.Tests.Quality;
 /// </summary>
 public class SourceVocabularyTests
 {
-    private static Concern Scan(string text) => SourceVocabulary.Scan(SourceText.From(text), CancellationToken.None);
+    /// <summary>What the compilation-wide gates see in <paramref name="text"/> (the member-level concerns are tested apart).</summary>
+    private static Concern Scan(string text) => SourceVocabulary.Scan(SourceText.From(text), CancellationToken.None).Concerns & Concern.Gates;
 
     [Theory]
     [InlineData("lock (_gate) { }", (int)(Concern.Locks))]
@@ -90,7 +91,7 @@ public class SourceVocabularyTests
             }
             """);
 
-        Assert.Equal(Concern.None, SourceVocabulary.Of(compilation, CancellationToken.None));
+        Assert.Equal(Concern.None, SourceVocabulary.Of(compilation, CancellationToken.None) & Concern.Gates);
         var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(compilation, CancellationToken.None);
         Assert.Empty(exceptions);
         Assert.Empty(diagnostics);
@@ -104,7 +105,7 @@ public class SourceVocabularyTests
             "public class A { public void Touch() { } }",
             "public class B { private readonly object _g = new(); public void M(A a) { lock (_g) { a.Touch(); } } }");
 
-        Assert.Equal(Concern.Locks, SourceVocabulary.Of(compilation, CancellationToken.None));
+        Assert.Equal(Concern.Locks, SourceVocabulary.Of(compilation, CancellationToken.None) & Concern.Gates);
     }
 
     [Theory]
@@ -173,6 +174,123 @@ public class SourceVocabularyTests
     {
         // Referencing the Lockstep runtime is not using it: its own attributes are not "annotations from elsewhere".
         var compilation = await AnalyzerHarness.CompileAsync("public class C { public int M(int x) => x + 1; }");
-        Assert.Equal(Concern.None, SourceVocabulary.Of(compilation, CancellationToken.None));
+        Assert.Equal(Concern.None, SourceVocabulary.Of(compilation, CancellationToken.None) & Concern.Gates);
+    }
+
+    // ------------------------------------------------------------------ the member gate
+
+    [Theory]
+    [InlineData("_items.Add(1); var n = _items.Count;", (int)Concern.QueueActs)] // too common for the compilation gate
+    [InlineData("[Acquires] void Open() { }", (int)(Concern.Locks | Concern.Annotated))]
+    [InlineData("[GuardedBy(\"_g\")] int _n;", (int)(Concern.Guarded | Concern.Annotated))]
+    public void MemberLevelWords_AreRecorded(string text, int expected)
+        => Assert.Equal((Concern)expected, SourceVocabulary.Scan(SourceText.From(text), CancellationToken.None).Concerns);
+
+    [Fact]
+    public void Words_AreFoundInTheMemberThatSpellsThem()
+    {
+        const string Text = "class C { void A() { lock (_g) { Touch(); } } void B() { Touch(); } void D() { Monitor.Exit(_g); } }";
+        var words = SourceVocabulary.Scan(SourceText.From(Text), CancellationToken.None);
+        Microsoft.CodeAnalysis.Text.TextSpan Member(string start, string next)
+        {
+            var from = Text.IndexOf(start, StringComparison.Ordinal);
+            var to = next.Length == 0 ? Text.Length : Text.IndexOf(next, StringComparison.Ordinal);
+            return Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(from, to);
+        }
+
+        Assert.True(words.Names(Member("void A", "void B"), Concern.Locks));
+        Assert.False(words.Names(Member("void B", "void D"), Concern.Locks));
+        Assert.True(words.Names(Member("void D", string.Empty), Concern.Locks)); // "Exit", the member's last words
+        Assert.False(words.Names(Member("void A", "void B"), Concern.Queues));
+    }
+
+    [Fact]
+    public async Task LockOrder_ThroughAMemberThatNamesNoLock_IsStillFound()
+    {
+        // Audit names no lock, so the deadlock rules only record its calls; the cycle _a -> _b -> _a runs through it.
+        var compilation = await AnalyzerHarness.CompileAsync("""
+            public class Accounts
+            {
+                private readonly object _a = new();
+                private readonly object _b = new();
+
+                public void Transfer() { lock (_a) { Audit(); } }
+
+                private void Audit() { Write(); }
+
+                private void Write() { lock (_b) { } }
+
+                public void Report() { lock (_b) { lock (_a) { } } }
+            }
+            """);
+
+        var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(compilation, CancellationToken.None);
+        Assert.Empty(exceptions);
+        Assert.Contains(diagnostics, d => d.Id == "LS2001");
+    }
+
+    [Fact]
+    public async Task QueueProbe_InAMemberThatDoesNotNameTheQueueType_IsStillFound()
+    {
+        // The member never names the queue's type (the field declaration does), only its members.
+        var compilation = await AnalyzerHarness.CompileAsync("""
+            using System.Collections.Concurrent;
+
+            public class Buffer
+            {
+                private readonly BlockingCollection<int> _items = new(100);
+
+                public void Offer(int value)
+                {
+                    if (_items.Count < _items.BoundedCapacity)
+                    {
+                        _items.Add(value);
+                    }
+                }
+            }
+            """);
+
+        var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(compilation, CancellationToken.None);
+        Assert.Empty(exceptions);
+        Assert.Contains(diagnostics, d => d.Id == "LS3001");
+    }
+
+    [Fact]
+    public async Task SourceAnnotations_TurnTheMemberGateOff()
+    {
+        // Use() names no lock word, but Open() is annotated as an acquire: the member must still be analyzed.
+        var compilation = await AnalyzerHarness.CompileAsync("""
+            public class Gate
+            {
+                private readonly System.Threading.SemaphoreSlim _s = new(1, 1);
+
+                [Lockstep.Acquires]
+                public void Open() => _s.Wait();
+
+                [Lockstep.Releases]
+                public void Close() => _s.Release();
+            }
+
+            public class App
+            {
+                private readonly Gate _gate = new();
+
+                public void Use(bool skip)
+                {
+                    _gate.Open();
+                    if (skip)
+                    {
+                        return;
+                    }
+
+                    _gate.Close();
+                }
+            }
+            """);
+
+        Assert.False(SourceVocabulary.MembersGated(compilation, CancellationToken.None));
+        var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(compilation, CancellationToken.None);
+        Assert.Empty(exceptions);
+        Assert.Contains(diagnostics, d => d.Id == "LS1001");
     }
 }

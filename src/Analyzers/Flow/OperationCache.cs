@@ -1,0 +1,60 @@
+using Microsoft.CodeAnalysis;
+
+namespace Lockstep.Analyzers.Flow;
+
+/// <summary>
+/// Shares what one analyzer computed for a member with the next analyzer that asks about the same member. The driver
+/// hands every analyzer the same operation tree for a member, one analyzer after another and usually close together in
+/// time, so a small table of recent members finds nearly all of them. A miss only means the value is computed again:
+/// callers must not depend on getting the same instance.
+/// </summary>
+/// <remarks>
+/// Both the key and the value are held weakly, so the table never keeps an operation tree (and with it a semantic model
+/// and a compilation) alive once the driver is done with it. That is what a <c>ConditionalWeakTable</c> would give, but
+/// it adds an entry (a dependent handle, which every collection must trace) for every member of the compilation, behind
+/// one lock per table; here the handles are allocated once per slot and reused.
+/// </remarks>
+internal sealed class OperationCache<T>
+    where T : class
+{
+    private const int Slots = 64; // a power of two: several analysis threads, each a few members apart
+
+    private readonly Slot[] _slots;
+
+    public OperationCache()
+    {
+        _slots = new Slot[Slots];
+        for (var i = 0; i < Slots; i++)
+        {
+            _slots[i] = new Slot();
+        }
+    }
+
+    /// <summary>The value remembered for <paramref name="key"/>, or a new one from <paramref name="create"/>.</summary>
+    public T GetOrCreate<TArg>(IOperation key, TArg argument, Func<TArg, T> create)
+    {
+        var slot = _slots[System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key) & (Slots - 1)];
+        lock (slot)
+        {
+            if (slot.Key.TryGetTarget(out var known) && ReferenceEquals(known, key) && slot.Value.TryGetTarget(out var value))
+            {
+                return value;
+            }
+        }
+
+        var created = create(argument);
+        lock (slot)
+        {
+            slot.Key.SetTarget(key);
+            slot.Value.SetTarget(created);
+        }
+
+        return created;
+    }
+
+    private sealed class Slot
+    {
+        public readonly WeakReference<IOperation> Key = new(null!);
+        public readonly WeakReference<T> Value = new(null!);
+    }
+}
