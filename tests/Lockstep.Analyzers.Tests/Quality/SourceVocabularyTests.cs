@@ -293,4 +293,61 @@ public class SourceVocabularyTests
         Assert.Empty(exceptions);
         Assert.Contains(diagnostics, d => d.Id == "LS1001");
     }
+
+    [Fact]
+    public async Task SharedState_ThroughMembersThatNameNothing_IsStillFound()
+    {
+        // Hit, Bump and Apply name no start, lock or child: LS5001 records them only when a start reaches them (at the
+        // end of the compilation), through two calls and a lambda run by the callee.
+        var compilation = await AnalyzerHarness.CompileAsync("""
+            public class Counter
+            {
+                private int _hits;
+
+                public void Hit() => Bump();
+
+                private void Bump() { Apply(() => _hits++); }
+
+                private static void Apply(System.Action action) => action();
+            }
+
+            public class Crawler
+            {
+                private readonly Counter _counter = new();
+
+                public void CrawlAll(int[] pages) => System.Threading.Tasks.Parallel.ForEach(pages, _ => _counter.Hit());
+            }
+            """);
+
+        var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(compilation, CancellationToken.None);
+        Assert.Empty(exceptions);
+        Assert.Contains(diagnostics, d => d.Id == "LS5001" && d.GetMessage().Contains("_hits", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SharedState_MembersThatNoStartReaches_AreNotReported()
+    {
+        // The same counter, called from a plain loop: nothing starts concurrent work that reaches it.
+        var compilation = await AnalyzerHarness.CompileAsync("""
+            public class Counter
+            {
+                private int _hits;
+
+                public void Hit() => _hits++;
+            }
+
+            public class Crawler
+            {
+                private readonly Counter _counter = new();
+
+                public void CrawlAll(int[] pages) { foreach (var _ in pages) { _counter.Hit(); } }
+
+                public void Elsewhere() => System.Threading.Tasks.Task.Run(() => System.Console.WriteLine("unrelated"));
+            }
+            """);
+
+        var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(compilation, CancellationToken.None);
+        Assert.Empty(exceptions);
+        Assert.DoesNotContain(diagnostics, d => d.Id == "LS5001");
+    }
 }
