@@ -350,4 +350,46 @@ public class SourceVocabularyTests
         Assert.Empty(exceptions);
         Assert.DoesNotContain(diagnostics, d => d.Id == "LS5001");
     }
+
+    [Fact]
+    public async Task LockOrder_ThroughAnInterfaceImplementationThatNamesNoLock_IsStillFound()
+    {
+        // Audit.Write names no lock: its calls are recorded only when a summary needs them, and the call under _a goes
+        // through the interface, so the implementation must be known before its calls are.
+        var compilation = await AnalyzerHarness.CompileAsync("""
+            public interface IAudit { void Write(); }
+
+            public sealed class Audit : IAudit
+            {
+                private readonly Ledger _ledger;
+
+                public Audit(Ledger ledger) => _ledger = ledger;
+
+                public void Write() => _ledger.Flush();
+            }
+
+            public sealed class Ledger
+            {
+                internal static readonly object A = new();
+                internal static readonly object B = new();
+
+                public void Flush() { lock (B) { } }
+
+                public void Report() { lock (B) { lock (A) { } } }
+            }
+
+            public sealed class Teller
+            {
+                private readonly IAudit _audit;
+
+                public Teller(IAudit audit) => _audit = audit;
+
+                public void Transfer() { lock (Ledger.A) { _audit.Write(); } }
+            }
+            """);
+
+        var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(compilation, CancellationToken.None);
+        Assert.Empty(exceptions);
+        Assert.Contains(diagnostics, d => d.Id == "LS2001");
+    }
 }
