@@ -13,6 +13,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 //   profile <Analyzer|all> [classes=400]  one analyzer over and over (a dotnet-trace target); the workload is the dense
 //                                         one, or LOCKSTEP_PROFILE_PLAIN=1 (no concurrency), or LOCKSTEP_PROFILE_EVERY=n
 //                                         (one class in n concurrent: 5 is the realistic mix)
+//   LOCKSTEP_BENCH_REACH=1 (any mode)     every worker of the mix also calls the plain classes after its own, so a start
+//                                         reaches every plain class (the worst case for anything that defers plain members)
 var mode = args.Length > 0 ? args[0] : "bench";
 return mode switch
 {
@@ -226,6 +228,11 @@ internal static class Bench
 
         """;
 
+    /// <summary>LOCKSTEP_BENCH_REACH=1: each worker also calls the plain classes up to the next concurrent one (every plain class is then reached by a start).</summary>
+    private static string Reach(int i, int classes, int every)
+        => Environment.GetEnvironmentVariable("LOCKSTEP_BENCH_REACH") != "1" ? string.Empty
+            : string.Concat(Enumerable.Range(1, every - 1).Where(k => i + k < classes).Select(k => $"new Plain{i + k}().Add(job); new Plain{i + k}().Sum(); new Plain{i + k}().Describe(job); "));
+
     private static string Concurrent(int i, int classes, int every) => $$"""
         public sealed class Service{{i}}
         {
@@ -263,7 +270,7 @@ internal static class Bench
 
             public void Pump()
             {
-                var worker = new Lockstep.Worker(token => { foreach (var job in _jobs.Consume(token)) { Add(job); } });
+                var worker = new Lockstep.Worker(token => { foreach (var job in _jobs.Consume(token)) { Add(job); {{Reach(i, classes, every)}} } });
                 worker.Start();
                 _jobs.Put(1);
                 _jobs.Close();

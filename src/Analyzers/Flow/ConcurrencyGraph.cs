@@ -286,7 +286,6 @@ internal sealed class ConcurrencyGraph
     private readonly ConcurrentBag<CallEdge> _edges = new();
     private readonly ConcurrentBag<FieldUpdateSite> _sites = new();
     private readonly ConcurrentDictionary<IFieldSymbol, ConcurrentBag<LockHint>> _hints = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<FunctionId, object> _deferred = new();
 
     public void AddSource(ConcurrencySource source) => _sources.Add(source);
 
@@ -294,30 +293,14 @@ internal sealed class ConcurrencyGraph
 
     public void AddSite(FieldUpdateSite site) => _sites.Add(site);
 
-    /// <summary>
-    /// A function whose calls and updates are recorded only if a source reaches it: <see cref="Resolve"/> hands
-    /// <paramref name="member"/> to its materializer then, which adds them (and returns the call edges it added).
-    /// </summary>
-    public void Defer(FunctionId function, object member) => _deferred.TryAdd(function, member);
-
     public void AddLockHint(IFieldSymbol field, LockHint hint)
         => _hints.GetOrAdd(field.OriginalDefinition, _ => new ConcurrentBag<LockHint>()).Add(hint);
 
     /// <summary>The unprotected updates that several threads reach, with the starts that make them several.</summary>
-    public List<(FieldUpdateSite Site, IReadOnlyList<ConcurrencySource> Sources)> Resolve(CancellationToken cancellationToken, Func<object, IReadOnlyList<CallEdge>>? materialize = null)
+    public List<(FieldUpdateSite Site, IReadOnlyList<ConcurrencySource> Sources)> Resolve(CancellationToken cancellationToken)
     {
         var reports = new List<(FieldUpdateSite, IReadOnlyList<ConcurrencySource>)>();
-        if (_sources.IsEmpty)
-        {
-            return reports;
-        }
-
-        if (materialize is not null)
-        {
-            MaterializeReachable(materialize, cancellationToken);
-        }
-
-        if (_sites.IsEmpty)
+        if (_sites.IsEmpty || _sources.IsEmpty)
         {
             return reports;
         }
@@ -531,70 +514,6 @@ internal sealed class ConcurrencyGraph
             ReceiverKind.Variable => (InstanceKey.Variable(receiver.Symbol!), source.VariableMultiplier(receiver.Symbol!)),
             _ => (null, count),
         };
-
-    /// <summary>
-    /// Records every deferred function that some source can reach through calls (whatever the locks and objects: a
-    /// superset of what any <see cref="Reach"/> visits), following the calls each one adds as it is recorded.
-    /// </summary>
-    private void MaterializeReachable(Func<object, IReadOnlyList<CallEdge>> materialize, CancellationToken cancellationToken)
-    {
-        if (_deferred.IsEmpty)
-        {
-            return;
-        }
-
-        var callees = new Dictionary<FunctionId, List<FunctionId>>();
-        void Link(CallEdge edge)
-        {
-            if (!callees.TryGetValue(edge.Caller, out var list))
-            {
-                callees[edge.Caller] = list = new List<FunctionId>();
-            }
-
-            list.Add(edge.Callee);
-        }
-
-        foreach (var edge in _edges)
-        {
-            Link(edge);
-        }
-
-        var seen = new HashSet<FunctionId>();
-        var queue = new Queue<FunctionId>();
-        foreach (var source in _sources)
-        {
-            queue.Enqueue(source.Target);
-        }
-
-        while (queue.Count > 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var function = queue.Dequeue();
-            if (!seen.Add(function))
-            {
-                continue;
-            }
-
-            if (_deferred.TryRemove(function, out var member))
-            {
-                foreach (var edge in materialize(member))
-                {
-                    Link(edge);
-                }
-            }
-
-            if (callees.TryGetValue(function, out var next))
-            {
-                foreach (var callee in next)
-                {
-                    if (!seen.Contains(callee))
-                    {
-                        queue.Enqueue(callee);
-                    }
-                }
-            }
-        }
-    }
 
     private static Dictionary<State, int> Reach(ConcurrencySource source, Dictionary<FunctionId, List<CallEdge>> edges, Dictionary<ConcurrencySource, int> multiplicity, Dictionary<ConcurrencySource, int> sharedThis, bool unlockedOnly)
     {

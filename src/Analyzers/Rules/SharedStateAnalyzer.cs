@@ -67,7 +67,6 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
             // [GuardedBy] can only be in play where it is named (in source, or in a referenced library: then every concern is on).
             var guardedNamed = SourceVocabulary.Mentions(start.Compilation, Concern.Guarded, start.CancellationToken);
             var state = new CompilationState(start.Compilation, catalog, entries, guardedNamed);
-            state.DeferPlainMembers = !entries.IsEmpty && !state.HasGuardedBy && SourceVocabulary.MembersGated(start.Compilation, start.CancellationToken);
             start.RegisterOperationBlockAction(block =>
             {
                 try
@@ -112,12 +111,6 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         /// to check. (Referencing the runtime alone makes the type exist; without a mention no member can carry it.)
         /// </summary>
         public bool HasGuardedBy { get; }
-
-        /// <summary>
-        /// Members that name no start, child, lock or guard are only recorded if a start reaches them (see
-        /// <see cref="AnalyzeBlock"/>): not when annotations are in play, nor when [GuardedBy] is (every access counts).
-        /// </summary>
-        public bool DeferPlainMembers { get; set; }
         public ConcurrencyGraph Graph { get; } = new();
         public GuardedHelperCalls Helpers { get; } = new();
     }
@@ -127,16 +120,6 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeBlock(OperationBlockAnalysisContext context, CompilationState state)
     {
         var owner = context.OwningSymbol;
-        if (state.DeferPlainMembers && owner is IMethodSymbol
-            && !SourceVocabulary.MemberMentions(context.OperationBlocks, Concern.Concurrency | Concern.Children | Concern.Locks | Concern.Guarded, context.CancellationToken))
-        {
-            // The member starts nothing, holds nothing and reports nothing itself: all it can add is calls and field
-            // updates that a start elsewhere may reach. Most such members are never reached, so the end of the
-            // compilation records the ones that are (MaterializeDeferred) instead of every one of them here.
-            state.Graph.Defer(FunctionId.ForSymbol(owner), new DeferredMember(owner, context.OperationBlocks.Select(b => b.Syntax).ToImmutableArray()));
-            return;
-        }
-
         var view = new OperationBlockAnalysisContextView(owner, context.OperationBlocks, state.Compilation, context.CancellationToken);
         var scan = SharedStateScan.Run(view, state.Catalog, state.Entries, state.HasGuardedBy ? state.Guards : null);
         if (scan is null)
@@ -299,7 +282,43 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
             blockSources.Add(new BlockSource(source, entry.Start.Syntax, entry.RunsManyAtOnce, enclosing));
         }
 
-        var edges = CollectEdges(scan, held, consumed, state, cancellationToken);
+        // Calls, and lambdas or method groups used as plain delegates (run by whoever receives them, assumed at once).
+        var edges = new List<CallEdge>();
+        foreach (var (call, target, caller) in scan.Calls)
+        {
+            if (FunctionId.ForMethod(target, cancellationToken) is not { } callee)
+            {
+                continue;
+            }
+
+            var receiver = call is IObjectCreationOperation ? Receiver.Fresh
+                : target.MethodKind == MethodKind.LocalFunction ? (caller.HasThis ? Receiver.This : Receiver.None)
+                : target.IsStatic ? Receiver.None
+                : ReceiverOf(((IInvocationOperation)call).Instance, caller, shareOwnVariables: false, cancellationToken);
+            edges.Add(new CallEdge(caller.Id, callee, receiver, held.IsProtected(call.Syntax)));
+        }
+
+        foreach (var (creation, enclosing) in scan.DelegateUses)
+        {
+            if (consumed.Contains(creation.Syntax))
+            {
+                continue;
+            }
+
+            switch (SharedStateScan.Strip(creation.Target))
+            {
+                case IAnonymousFunctionOperation lambda when scan.FunctionAt(lambda.Syntax) is { } function:
+                    edges.Add(new CallEdge(enclosing.Id, function.Id, function.HasThis ? Receiver.This : Receiver.None, held.IsProtected(creation.Syntax)));
+                    break;
+                case IMethodReferenceOperation reference when FunctionId.ForMethod(reference.Method, cancellationToken) is { } method && IsInSource(reference.Method, state.Compilation):
+                    var receiver = reference.Method.MethodKind == MethodKind.LocalFunction ? (enclosing.HasThis ? Receiver.This : Receiver.None)
+                        : reference.Method.IsStatic ? Receiver.None
+                        : ReceiverOf(reference.Instance, enclosing, shareOwnVariables: false, cancellationToken);
+                    edges.Add(new CallEdge(enclosing.Id, method, receiver, held.IsProtected(creation.Syntax)));
+                    break;
+            }
+        }
+
         foreach (var edge in edges)
         {
             state.Graph.AddEdge(edge);
@@ -334,31 +353,44 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
 
             var target = SharedStateScan.Strip(rawTarget);
             var isProtected = held.IsProtected(update.Syntax);
+            var (verb, advice, properties) = Describe(update, target, state);
             switch (target)
             {
-                case IFieldReferenceOperation field:
-                    if (RecordFieldSite(update, field, function, isProtected, state, cancellationToken) is { } variable)
+                // A [GuardedBy] field is LS5002's: it names the lock, and one mistake gets one report.
+                case IFieldReferenceOperation field when IsSharedField(field.Field, state) && !(state.HasGuardedBy && state.Guards.GuardOf(field.Field) is not null):
+                    Receiver receiver;
+                    if (field.Field.IsStatic)
                     {
-                        sharedVariables.Add(variable);
+                        receiver = Receiver.None;
+                    }
+                    else
+                    {
+                        receiver = ReceiverOf(field.Instance, function, shareOwnVariables: false, cancellationToken);
+                        if (receiver.Kind is ReceiverKind.Fresh or ReceiverKind.None
+                            || (receiver.Kind == ReceiverKind.This && field.Field.ContainingType.IsValueType))
+                        {
+                            // A struct's own fields, or an object nobody else is known to see.
+                            continue;
+                        }
+
+                        if (receiver.Kind == ReceiverKind.Variable)
+                        {
+                            sharedVariables.Add(receiver.Symbol!);
+                        }
                     }
 
+                    state.Graph.AddSite(new FieldUpdateSite(function.Id, field.Field, receiver, isProtected, update.Syntax.GetLocation(), verb, advice, properties));
                     break;
 
                 case ILocalReferenceOperation { Local: { IsRef: false } local } when !function.Declares(local, cancellationToken):
-                {
-                    var (verb, advice, properties) = Describe(update, target, state);
                     variableSites.Add(new VariableUpdateSite(local, function, isProtected, update.Syntax.GetLocation(), verb, advice, properties));
                     AddVariableHints(update.Syntax, local, held, variableHints);
                     break;
-                }
 
                 case IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter } when !function.Declares(parameter, cancellationToken):
-                {
-                    var (verb, advice, properties) = Describe(update, target, state);
                     variableSites.Add(new VariableUpdateSite(parameter, function, isProtected, update.Syntax.GetLocation(), verb, advice, properties));
                     AddVariableHints(update.Syntax, parameter, held, variableHints);
                     break;
-                }
             }
         }
 
@@ -424,81 +456,6 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         {
             state.Graph.AddSource(source.Source);
         }
-    }
-
-    /// <summary>Calls, and lambdas or method groups used as plain delegates (run by whoever receives them, assumed at once).</summary>
-    private static List<CallEdge> CollectEdges(SharedStateScan scan, HeldLookup held, HashSet<SyntaxNode> consumed, CompilationState state, CancellationToken cancellationToken)
-    {
-        var edges = new List<CallEdge>();
-        foreach (var (call, target, caller) in scan.Calls)
-        {
-            if (FunctionId.ForMethod(target, cancellationToken) is not { } callee)
-            {
-                continue;
-            }
-
-            var receiver = call is IObjectCreationOperation ? Receiver.Fresh
-                : target.MethodKind == MethodKind.LocalFunction ? (caller.HasThis ? Receiver.This : Receiver.None)
-                : target.IsStatic ? Receiver.None
-                : ReceiverOf(((IInvocationOperation)call).Instance, caller, shareOwnVariables: false, cancellationToken);
-            edges.Add(new CallEdge(caller.Id, callee, receiver, held.IsProtected(call.Syntax)));
-        }
-
-        foreach (var (creation, enclosing) in scan.DelegateUses)
-        {
-            if (consumed.Contains(creation.Syntax))
-            {
-                continue;
-            }
-
-            switch (SharedStateScan.Strip(creation.Target))
-            {
-                case IAnonymousFunctionOperation lambda when scan.FunctionAt(lambda.Syntax) is { } function:
-                    edges.Add(new CallEdge(enclosing.Id, function.Id, function.HasThis ? Receiver.This : Receiver.None, held.IsProtected(creation.Syntax)));
-                    break;
-                case IMethodReferenceOperation reference when FunctionId.ForMethod(reference.Method, cancellationToken) is { } method && IsInSource(reference.Method, state.Compilation):
-                    var receiver = reference.Method.MethodKind == MethodKind.LocalFunction ? (enclosing.HasThis ? Receiver.This : Receiver.None)
-                        : reference.Method.IsStatic ? Receiver.None
-                        : ReceiverOf(reference.Instance, enclosing, shareOwnVariables: false, cancellationToken);
-                    edges.Add(new CallEdge(enclosing.Id, method, receiver, held.IsProtected(creation.Syntax)));
-                    break;
-            }
-        }
-
-        return edges;
-    }
-
-    /// <summary>
-    /// Records a read-modify-write of a shared field in the compilation-wide graph. Returns the shared local or parameter
-    /// whose object the field belongs to, if any (the block decides about captured variables).
-    /// </summary>
-    private static ISymbol? RecordFieldSite(IOperation update, IFieldReferenceOperation field, BlockFunction function, bool isProtected, CompilationState state, CancellationToken cancellationToken)
-    {
-        // A [GuardedBy] field is LS5002's: it names the lock, and one mistake gets one report.
-        if (!IsSharedField(field.Field, state) || (state.HasGuardedBy && state.Guards.GuardOf(field.Field) is not null))
-        {
-            return null;
-        }
-
-        Receiver receiver;
-        if (field.Field.IsStatic)
-        {
-            receiver = Receiver.None;
-        }
-        else
-        {
-            receiver = ReceiverOf(field.Instance, function, shareOwnVariables: false, cancellationToken);
-            if (receiver.Kind is ReceiverKind.Fresh or ReceiverKind.None
-                || (receiver.Kind == ReceiverKind.This && field.Field.ContainingType.IsValueType))
-            {
-                // A struct's own fields, or an object nobody else is known to see.
-                return null;
-            }
-        }
-
-        var (verb, advice, properties) = Describe(update, field, state);
-        state.Graph.AddSite(new FieldUpdateSite(function.Id, field.Field, receiver, isProtected, update.Syntax.GetLocation(), verb, advice, properties));
-        return receiver.Kind == ReceiverKind.Variable ? receiver.Symbol : null;
     }
 
     /// <summary>A field by symbol, a set of held locks by identity (the engine shares one set across a region).</summary>
@@ -1150,80 +1107,9 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
 
     // ------------------------------------------------------------------ compilation end
 
-    /// <summary>A member whose recording was left to the end of the compilation: its symbol and its operation blocks' syntax.</summary>
-    private sealed class DeferredMember
-    {
-        public DeferredMember(ISymbol owner, ImmutableArray<SyntaxNode> blocks)
-        {
-            Owner = owner;
-            Blocks = blocks;
-        }
-
-        public ISymbol Owner { get; }
-        public ImmutableArray<SyntaxNode> Blocks { get; }
-    }
-
-    /// <summary>
-    /// Records a deferred member that a start reaches, as <see cref="AnalyzeBlock"/> would have: its calls and its field
-    /// updates (it has no start, lock or guard, so nothing else). Binds it again; only reached members pay for that.
-    /// Returns the call edges added; none when the member cannot be bound again.
-    /// </summary>
-    private static IReadOnlyList<CallEdge> MaterializeDeferred(object deferred, CompilationState state, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var member = (DeferredMember)deferred;
-            var blocks = ImmutableArray.CreateBuilder<IOperation>(member.Blocks.Length);
-            SemanticModel? model = null;
-            foreach (var syntax in member.Blocks)
-            {
-                if (model is null || model.SyntaxTree != syntax.SyntaxTree)
-                {
-#pragma warning disable RS1030 // Only the members a start reaches are bound again, at the end of the compilation: few, and each once.
-                    model = state.Compilation.GetSemanticModel(syntax.SyntaxTree);
-#pragma warning restore RS1030
-                }
-
-                if (model.GetOperation(syntax, cancellationToken) is not { } block)
-                {
-                    return Array.Empty<CallEdge>();
-                }
-
-                blocks.Add(block);
-            }
-
-            var view = new OperationBlockAnalysisContextView(member.Owner, blocks.MoveToImmutable(), state.Compilation, cancellationToken);
-            if (SharedStateScan.Run(view, state.Catalog, state.Entries, guards: null) is not { } scan)
-            {
-                return Array.Empty<CallEdge>();
-            }
-
-            var held = new HeldLookup(state.Guards, cancellationToken);
-            var edges = CollectEdges(scan, held, new HashSet<SyntaxNode>(), state, cancellationToken);
-            foreach (var edge in edges)
-            {
-                state.Graph.AddEdge(edge);
-            }
-
-            foreach (var (update, rawTarget, function) in scan.Updates)
-            {
-                if (!update.IsImplicit && SharedStateScan.Strip(rawTarget) is IFieldReferenceOperation field)
-                {
-                    RecordFieldSite(update, field, function, isProtected: false, state, cancellationToken);
-                }
-            }
-
-            return edges;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return Array.Empty<CallEdge>(); // a member that cannot be recorded again adds nothing
-        }
-    }
-
     private static void ReportAtEnd(CompilationAnalysisContext context, CompilationState state)
     {
-        foreach (var (site, sources) in state.Graph.Resolve(context.CancellationToken, deferred => MaterializeDeferred(deferred, state, context.CancellationToken)))
+        foreach (var (site, sources) in state.Graph.Resolve(context.CancellationToken))
         {
             var properties = site.Properties;
             if ((site.Field.IsStatic || site.Receiver.Kind == ReceiverKind.This) && state.Graph.SingleGuard(site.Field) is { } hint
