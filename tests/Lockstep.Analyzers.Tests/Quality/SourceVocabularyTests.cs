@@ -392,4 +392,33 @@ public class SourceVocabularyTests
         Assert.Empty(exceptions);
         Assert.Contains(diagnostics, d => d.Id == "LS2001");
     }
+
+    [Fact]
+    public async Task QueueProbe_NamedOnlyByCommonWords_IsStillFound()
+    {
+        // Count and TryPeek are both too common for the compilation gate: the member gate must still let this through.
+        var compilation = await AnalyzerHarness.CompileAsync("""
+            using System.Collections.Concurrent;
+
+            public class Inbox
+            {
+                private readonly ConcurrentQueue<int> _items = new();
+
+                public int Peek()
+                {
+                    if (_items.Count > 0)
+                    {
+                        _items.TryPeek(out var head);
+                        return head;
+                    }
+
+                    return -1;
+                }
+            }
+            """);
+
+        var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(compilation, CancellationToken.None);
+        Assert.Empty(exceptions);
+        Assert.Contains(diagnostics, d => d.Id == "LS3001");
+    }
 }
