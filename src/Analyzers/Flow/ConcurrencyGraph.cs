@@ -384,7 +384,19 @@ internal sealed class ConcurrencyGraph
 
 
         // Every object a site updates, per source: (field, object) -> source -> count.
-        var sitesByFunction = _sites.GroupBy(s => s.Function).ToDictionary(g => g.Key, g => g.ToList());
+        // One snapshot of the bag (each enumeration of a ConcurrentBag copies it), grouped by hand.
+        var allSites = _sites.ToArray();
+        var sitesByFunction = new Dictionary<FunctionId, List<FieldUpdateSite>>();
+        foreach (var site in allSites)
+        {
+            if (!sitesByFunction.TryGetValue(site.Function, out var inFunction))
+            {
+                sitesByFunction[site.Function] = inFunction = new List<FieldUpdateSite>();
+            }
+
+            inFunction.Add(site);
+        }
+
         var totals = new Dictionary<(ISymbol Field, InstanceKey Object), Dictionary<ConcurrencySource, int>>(new FieldObjectComparer());
         foreach (var source in sources)
         {
@@ -428,7 +440,7 @@ internal sealed class ConcurrencyGraph
             }
         }
 
-        foreach (var site in _sites.OrderBy(s => s.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(s => s.Location.SourceSpan.Start))
+        foreach (var site in allSites.OrderBy(s => s.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(s => s.Location.SourceSpan.Start))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (site.IsProtected || !unlockedByFunction.TryGetValue(site.Function, out var reaching))
