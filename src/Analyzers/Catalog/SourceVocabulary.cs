@@ -63,9 +63,7 @@ internal static class SourceVocabulary
         "lock", "Monitor", "Enter", "TryEnter", "EnterScope", "Exit", "Wait", "WaitAsync", "WaitOne", "Release",
         "ReleaseMutex", "EnterReadLock", "EnterWriteLock", "EnterUpgradeableReadLock", "TryEnterReadLock",
         "TryEnterWriteLock", "TryEnterUpgradeableReadLock", "ExitReadLock", "ExitWriteLock", "ExitUpgradeableReadLock",
-        "Acquire", "AcquireAsync", "TryAcquire", "TryAcquireAsync", "Acquires", "Releases", "AcquiredBefore",
-        "AcquiredAfter", "AcquiresAttribute", "ReleasesAttribute", "AcquiredBeforeAttribute", "AcquiredAfterAttribute",
-        "WaitFor", "Notify", "NotifyAll", "SignalAndWait",
+        "Acquire", "AcquireAsync", "TryAcquire", "TryAcquireAsync", "WaitFor", "Notify", "NotifyAll", "SignalAndWait",
     };
 
     private static readonly string[] QueueWords =
@@ -89,14 +87,6 @@ internal static class SourceVocabulary
         "QueueUserWorkItem", "UnsafeQueueUserWorkItem",
     };
 
-    private static readonly string[] GuardedWords = { "GuardedBy", "GuardedByAttribute" };
-
-    private static readonly string[] AnnotationWords =
-    {
-        "Acquires", "Releases", "AcquiredBefore", "AcquiredAfter", "GuardedBy", "AcquiresAttribute", "ReleasesAttribute",
-        "AcquiredBeforeAttribute", "AcquiredAfterAttribute", "GuardedByAttribute",
-    };
-
     /// <summary>Every name the queue rules classify (<see cref="QueueCatalog"/>), for the member gate.</summary>
     private static readonly string[] QueueActWords =
     {
@@ -104,10 +94,17 @@ internal static class SourceVocabulary
         "Run", "StartNew", "Submit",
     };
 
-    private static readonly string[] AnnotationTypes =
+    /// <summary>
+    /// Lockstep's annotations by full name, with the concern each one brings. Source names them by the simple name with
+    /// or without the <c>Attribute</c> suffix; both count for that concern and for <see cref="Concern.Annotated"/>.
+    /// </summary>
+    private static readonly (string Type, Concern Concern)[] Annotations =
     {
-        GuardedMembers.GuardedByAttribute, Flow.HandOff.AcquiresAttribute, Flow.HandOff.ReleasesAttribute,
-        Rules.DeadlockAnalyzer.AcquiredBeforeAttribute, Rules.DeadlockAnalyzer.AcquiredAfterAttribute,
+        (GuardedMembers.GuardedByAttribute, Concern.Guarded),
+        (Flow.HandOff.AcquiresAttribute, Concern.Locks),
+        (Flow.HandOff.ReleasesAttribute, Concern.Locks),
+        (Rules.DeadlockAnalyzer.AcquiredBeforeAttribute, Concern.Locks),
+        (Rules.DeadlockAnalyzer.AcquiredAfterAttribute, Concern.Locks),
     };
 
     private static readonly (string Word, Concern Concern)[][] Table = BuildTable();
@@ -167,10 +164,14 @@ internal static class SourceVocabulary
         => (Of(compilation, cancellationToken) & Concern.Annotated) == 0;
 
     /// <summary>
-    /// Whether the source of one member (the spans of its operation blocks) names anything of <paramref name="concerns"/>.
-    /// For rules whose every diagnostic in a member comes from a call, creation or member access written in that member:
-    /// a member that names none of them has nothing for the rule. Ask only when <see cref="MembersGated"/> is true.
+    /// The member gate of a rule whose every diagnostic in a member comes from a call, creation or member access written
+    /// in that member: <see cref="MemberGate.Skips"/> is true for a member that names none of <paramref name="concerns"/>.
+    /// Open (skips nothing) where <see cref="MembersGated"/> is false.
     /// </summary>
+    public static MemberGate MemberGateFor(Compilation compilation, Concern concerns, CancellationToken cancellationToken)
+        => new(MembersGated(compilation, cancellationToken) ? concerns : Concern.None);
+
+    /// <summary>Whether the source of one member (the spans of its operation blocks) names anything of <paramref name="concerns"/>.</summary>
     public static bool MemberMentions(ImmutableArray<IOperation> blocks, Concern concerns, CancellationToken cancellationToken)
     {
         foreach (var block in blocks)
@@ -323,8 +324,11 @@ internal static class SourceVocabulary
         Add(QueueWords, Concern.Queues);
         Add(ChildWords, Concern.Children);
         Add(ConcurrencyWords, Concern.Concurrency);
-        Add(GuardedWords, Concern.Guarded);
-        Add(AnnotationWords, Concern.Annotated);
+        foreach (var (type, concern) in Annotations)
+        {
+            var name = type.Substring(type.LastIndexOf('.') + 1);
+            Add(new[] { name, name.Substring(0, name.Length - "Attribute".Length) }, concern | Concern.Annotated);
+        }
         Add(QueueActWords, Concern.QueueActs);
 
         var buckets = new List<(string, Concern)>?[TableSize];
@@ -373,7 +377,7 @@ internal static class SourceVocabulary
                 }
             }
 
-            uses = uses || AnnotationTypes.Any(name => assembly.GetTypeByMetadataName(name) is not null);
+            uses = uses || Annotations.Any(annotation => assembly.GetTypeByMetadataName(annotation.Type) is not null);
         }
 
         return AssemblyCache.GetValue(assembly, _ => new StrongBox<bool>(uses)).Value;
@@ -446,4 +450,16 @@ internal sealed class TreeWords
 
         return false;
     }
+}
+
+/// <summary>A rule's member gate (<see cref="SourceVocabulary.MemberGateFor"/>).</summary>
+internal readonly struct MemberGate
+{
+    private readonly Concern _concerns; // None: the gate is open
+
+    public MemberGate(Concern concerns) => _concerns = concerns;
+
+    /// <summary>The member's own text names nothing the rule looks at: it has nothing for the rule.</summary>
+    public bool Skips(ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
+        => _concerns != Concern.None && !SourceVocabulary.MemberMentions(blocks, _concerns, cancellationToken);
 }

@@ -309,12 +309,7 @@ internal sealed class ConcurrencyGraph
         var edges = new Dictionary<FunctionId, List<CallEdge>>();
         foreach (var edge in _edges)
         {
-            if (!edges.TryGetValue(edge.Caller, out var list))
-            {
-                edges[edge.Caller] = list = new List<CallEdge>();
-            }
-
-            list.Add(edge);
+            AddTo(edges, edge.Caller, edge);
         }
 
         // Concurrency of the functions that start work feeds the multiplicity of what they start: iterate to a fixpoint.
@@ -339,7 +334,7 @@ internal sealed class ConcurrencyGraph
             {
                 // What a source reaches depends only on its multiplicity and how shared its receiver is: reuse it while they hold.
                 var inputs = (multiplicity[source], sharedThis[source]);
-                if (!reachInputs.TryGetValue(source, out var previous) || previous != inputs || !reachAll.ContainsKey(source))
+                if (!reachInputs.TryGetValue(source, out var previous) || previous != inputs)
                 {
                     reachAll[source] = Reach(source, edges, multiplicity, sharedThis, unlockedOnly: false);
                     reachInputs[source] = inputs;
@@ -382,19 +377,13 @@ internal sealed class ConcurrencyGraph
             sharing = newSharing;
         }
 
-
         // Every object a site updates, per source: (field, object) -> source -> count.
         // One snapshot of the bag (each enumeration of a ConcurrentBag copies it), grouped by hand.
         var allSites = _sites.ToArray();
         var sitesByFunction = new Dictionary<FunctionId, List<FieldUpdateSite>>();
         foreach (var site in allSites)
         {
-            if (!sitesByFunction.TryGetValue(site.Function, out var inFunction))
-            {
-                sitesByFunction[site.Function] = inFunction = new List<FieldUpdateSite>();
-            }
-
-            inFunction.Add(site);
+            AddTo(sitesByFunction, site.Function, site);
         }
 
         var totals = new Dictionary<(ISymbol Field, InstanceKey Object), Dictionary<ConcurrencySource, int>>(new FieldObjectComparer());
@@ -414,13 +403,7 @@ internal sealed class ConcurrencyGraph
                         continue;
                     }
 
-                    var key = ((ISymbol)site.Field.OriginalDefinition, obj);
-                    if (!totals.TryGetValue(key, out var perSource))
-                    {
-                        totals[key] = perSource = new Dictionary<ConcurrencySource, int>();
-                    }
-
-                    perSource[source] = Math.Max(Get(perSource, source), count);
+                    Add(totals, ((ISymbol)site.Field.OriginalDefinition, obj), source, count);
                 }
             }
         }
@@ -431,12 +414,7 @@ internal sealed class ConcurrencyGraph
         {
             foreach (var pair in Reach(source, edges, multiplicity, sharedThis, unlockedOnly: true))
             {
-                if (!unlockedByFunction.TryGetValue(pair.Key.Function, out var reaching))
-                {
-                    unlockedByFunction[pair.Key.Function] = reaching = new List<(ConcurrencySource, State, int)>();
-                }
-
-                reaching.Add((source, pair.Key, pair.Value));
+                AddTo(unlockedByFunction, pair.Key.Function, (source, pair.Key, pair.Value));
             }
         }
 
@@ -580,6 +558,17 @@ internal sealed class ConcurrencyGraph
         }
 
         return visited;
+    }
+
+    private static void AddTo<TKey, TValue>(Dictionary<TKey, List<TValue>> map, TKey key, TValue value)
+        where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            map[key] = list = new List<TValue>();
+        }
+
+        list.Add(value);
     }
 
     private static void Add<TKey>(Dictionary<TKey, Dictionary<ConcurrencySource, int>> map, TKey key, ConcurrencySource source, int count)

@@ -61,10 +61,10 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var gated = SourceVocabulary.MembersGated(start.Compilation, start.CancellationToken);
+            var members = SourceVocabulary.MemberGateFor(start.Compilation, Concern.Children | Concern.Concurrency, start.CancellationToken);
             start.RegisterOperationBlockAction(block =>
             {
-                if (gated && !SourceVocabulary.MemberMentions(block.OperationBlocks, Concern.Children | Concern.Concurrency, block.CancellationToken))
+                if (members.Skips(block.OperationBlocks, block.CancellationToken))
                 {
                     return; // the member names no child and nothing that starts or submits one
                 }

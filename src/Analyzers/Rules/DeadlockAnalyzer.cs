@@ -65,11 +65,11 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
             var graph = new LockOrderGraph();
             var facts = new LockFacts();
 
-            var gated = SourceVocabulary.MembersGated(compilation, start.CancellationToken);
+            var members = SourceVocabulary.MemberGateFor(compilation, Concern.Locks, start.CancellationToken);
             start.RegisterOperationBlockAction(block =>
             {
                 var owner = block.OwningSymbol as IMethodSymbol;
-                if (gated && !SourceVocabulary.MemberMentions(block.OperationBlocks, Concern.Locks, block.CancellationToken))
+                if (members.Skips(block.OperationBlocks, block.CancellationToken))
                 {
                     // The member names no lock and no condition: it acquires nothing and waits on nothing, but a lock
                     // holder may reach other locks through the calls it makes.

@@ -47,10 +47,10 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var gated = SourceVocabulary.MembersGated(start.Compilation, start.CancellationToken);
+            var members = SourceVocabulary.MemberGateFor(start.Compilation, Concern.Locks, start.CancellationToken);
             start.RegisterOperationBlockAction(block =>
             {
-                if (gated && !SourceVocabulary.MemberMentions(block.OperationBlocks, Concern.Locks, block.CancellationToken))
+                if (members.Skips(block.OperationBlocks, block.CancellationToken))
                 {
                     return; // the member names no acquire or release
                 }

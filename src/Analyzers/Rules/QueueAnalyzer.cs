@@ -83,10 +83,10 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var gated = SourceVocabulary.MembersGated(start.Compilation, start.CancellationToken);
+            var members = SourceVocabulary.MemberGateFor(start.Compilation, Concern.Queues | Concern.QueueActs, start.CancellationToken);
             start.RegisterOperationBlockAction(block =>
             {
-                if (gated && !SourceVocabulary.MemberMentions(block.OperationBlocks, Concern.Queues | Concern.QueueActs, block.CancellationToken))
+                if (members.Skips(block.OperationBlocks, block.CancellationToken))
                 {
                     return; // the member names no queue, probe or act
                 }

@@ -13,6 +13,14 @@ namespace Lockstep.Analyzers.Tests.Quality;
 /// </summary>
 public class SourceVocabularyTests
 {
+    /// <summary>Every Lockstep analyzer on <paramref name="compilation"/>; none of them may throw.</summary>
+    private static async Task<ImmutableArray<Diagnostic>> AnalyzeCleanlyAsync(Compilation compilation)
+    {
+        var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(compilation, CancellationToken.None);
+        Assert.Empty(exceptions);
+        return diagnostics;
+    }
+
     /// <summary>What the compilation-wide gates see in <paramref name="text"/> (the member-level concerns are tested apart).</summary>
     private static Concern Scan(string text) => SourceVocabulary.Scan(SourceText.From(text), CancellationToken.None).Concerns & Concern.Gates;
 
@@ -92,8 +100,7 @@ public class SourceVocabularyTests
             """);
 
         Assert.Equal(Concern.None, SourceVocabulary.Of(compilation, CancellationToken.None) & Concern.Gates);
-        var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(compilation, CancellationToken.None);
-        Assert.Empty(exceptions);
+        var diagnostics = await AnalyzeCleanlyAsync(compilation);
         Assert.Empty(diagnostics);
     }
 
@@ -164,8 +171,7 @@ public class SourceVocabularyTests
         Assert.Empty(application.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
 
         Assert.Equal(Concern.All, SourceVocabulary.Of(application, CancellationToken.None));
-        var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(application, CancellationToken.None);
-        Assert.Empty(exceptions);
+        var diagnostics = await AnalyzeCleanlyAsync(application);
         Assert.Contains(diagnostics, d => d.Id == "LS1001");
     }
 
@@ -224,8 +230,7 @@ public class SourceVocabularyTests
             }
             """);
 
-        var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(compilation, CancellationToken.None);
-        Assert.Empty(exceptions);
+        var diagnostics = await AnalyzeCleanlyAsync(compilation);
         Assert.Contains(diagnostics, d => d.Id == "LS2001");
     }
 
@@ -250,8 +255,7 @@ public class SourceVocabularyTests
             }
             """);
 
-        var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(compilation, CancellationToken.None);
-        Assert.Empty(exceptions);
+        var diagnostics = await AnalyzeCleanlyAsync(compilation);
         Assert.Contains(diagnostics, d => d.Id == "LS3001");
     }
 
@@ -289,8 +293,7 @@ public class SourceVocabularyTests
             """);
 
         Assert.False(SourceVocabulary.MembersGated(compilation, CancellationToken.None));
-        var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(compilation, CancellationToken.None);
-        Assert.Empty(exceptions);
+        var diagnostics = await AnalyzeCleanlyAsync(compilation);
         Assert.Contains(diagnostics, d => d.Id == "LS1001");
     }
 
@@ -319,8 +322,7 @@ public class SourceVocabularyTests
             }
             """);
 
-        var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(compilation, CancellationToken.None);
-        Assert.Empty(exceptions);
+        var diagnostics = await AnalyzeCleanlyAsync(compilation);
         Assert.Contains(diagnostics, d => d.Id == "LS5001" && d.GetMessage().Contains("_hits", StringComparison.Ordinal));
     }
 
@@ -346,8 +348,7 @@ public class SourceVocabularyTests
             }
             """);
 
-        var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(compilation, CancellationToken.None);
-        Assert.Empty(exceptions);
+        var diagnostics = await AnalyzeCleanlyAsync(compilation);
         Assert.DoesNotContain(diagnostics, d => d.Id == "LS5001");
     }
 
@@ -388,8 +389,7 @@ public class SourceVocabularyTests
             }
             """);
 
-        var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(compilation, CancellationToken.None);
-        Assert.Empty(exceptions);
+        var diagnostics = await AnalyzeCleanlyAsync(compilation);
         Assert.Contains(diagnostics, d => d.Id == "LS2001");
     }
 
@@ -417,8 +417,7 @@ public class SourceVocabularyTests
             }
             """);
 
-        var (diagnostics, exceptions) = await AnalyzerHarness.AnalyzeAsync(compilation, CancellationToken.None);
-        Assert.Empty(exceptions);
+        var diagnostics = await AnalyzeCleanlyAsync(compilation);
         Assert.Contains(diagnostics, d => d.Id == "LS3001");
     }
 }
