@@ -13,6 +13,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 //   profile <Analyzer|all> [classes=400]  one analyzer over and over (a dotnet-trace target); the workload is the dense
 //                                         one, or LOCKSTEP_PROFILE_PLAIN=1 (no concurrency), or LOCKSTEP_PROFILE_EVERY=n
 //                                         (one class in n concurrent: 5 is the realistic mix)
+//                                         `profile driver` runs an analyzer that asks for every operation block and does nothing:
+//                                         the driver's own cost, to subtract; LOCKSTEP_PROFILE_ALLOC=1 prints allocations by type
 //   LOCKSTEP_BENCH_REACH=1 (any mode)     every worker of the mix also calls the plain classes after its own, so a start
 //                                         reaches every plain class (the worst case for anything that defers plain members)
 var mode = args.Length > 0 ? args[0] : "bench";
@@ -94,17 +96,29 @@ internal static class Bench
     /// <summary>Runs one analyzer over and over on bound lock-heavy code: a target for a sampling profiler.</summary>
     public static async Task<int> ProfileAsync(string analyzerName, int classes)
     {
-        var analyzers = analyzerName == "all" ? Subjects.Analyzers : Subjects.Analyzers.Where(a => a.GetType().Name == analyzerName).ToImmutableArray();
+        var analyzers = analyzerName switch
+        {
+            "all" => Subjects.Analyzers,
+            "driver" => ImmutableArray.Create<DiagnosticAnalyzer>(new DriverOnlyAnalyzer()),
+            _ => Subjects.Analyzers.Where(a => a.GetType().Name == analyzerName).ToImmutableArray(),
+        };
+        using var allocations = Environment.GetEnvironmentVariable("LOCKSTEP_PROFILE_ALLOC") == "1" ? new AllocationSampler() : null;
         for (var i = 0; i < 6; i++)
         {
             var compilation = Subjects.Compile(Generate(classes, concurrentEvery: int.TryParse(Environment.GetEnvironmentVariable("LOCKSTEP_PROFILE_EVERY"), out var every) ? every : Environment.GetEnvironmentVariable("LOCKSTEP_PROFILE_PLAIN") == "1" ? 0 : 1));
             compilation.GetDiagnostics();
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            allocations?.Start();
             var watch = Stopwatch.StartNew();
             // Sequential, like the measurement: no time spent waiting on another analysis thread.
             var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
             await compilation.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync();
-            Console.WriteLine($"{analyzerName}: {watch.Elapsed.TotalMilliseconds:F0} ms");
+            allocations?.Stop();
+            var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (1024.0 * 1024.0);
+            Console.WriteLine($"{analyzerName}: {watch.Elapsed.TotalMilliseconds:F0} ms, {allocated:F0} MB allocated (driver included)");
         }
+
+        allocations?.Print(300);
 
         return 0;
     }
@@ -318,5 +332,70 @@ internal static class Analyze
         }
 
         return exceptions.Count == 0 ? 0 : 1;
+    }
+}
+
+/// <summary>
+/// LOCKSTEP_PROFILE_ALLOC=1 in profile mode: the runtime's allocation samples (one per ~100 KB allocated) by type, while
+/// the analyzers run. Roslyn's own allocations (operation trees, the driver) are counted too.
+/// </summary>
+internal sealed class AllocationSampler : System.Diagnostics.Tracing.EventListener
+{
+    private readonly Dictionary<string, long> _bytes = new(StringComparer.Ordinal);
+    private volatile bool _on;
+
+    public void Start() => _on = true;
+
+    public void Stop() => _on = false;
+
+    public void Print(int top)
+    {
+        lock (_bytes)
+        {
+            var total = _bytes.Values.Sum();
+            Console.WriteLine($"allocation samples while the analyzers ran: {total / (1024.0 * 1024.0):F0} MB in all");
+            foreach (var (type, bytes) in _bytes.OrderByDescending(p => p.Value).Take(top))
+            {
+                Console.WriteLine($"  {bytes * 100.0 / total,5:F1} %  {bytes / (1024.0 * 1024.0),8:F1} MB  {type}");
+            }
+        }
+    }
+
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource eventSource)
+    {
+        if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
+        {
+            EnableEvents(eventSource, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1);
+        }
+    }
+
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs eventData)
+    {
+        if (!_on || eventData.EventName is null || !eventData.EventName.StartsWith("GCAllocationTick", StringComparison.Ordinal) || eventData.PayloadNames is null)
+        {
+            return;
+        }
+
+        var type = eventData.PayloadNames.IndexOf("TypeName") is var t and >= 0 ? eventData.Payload![t] as string ?? "?" : "?";
+        var amount = eventData.PayloadNames.IndexOf("AllocationAmount64") is var a and >= 0 ? Convert.ToInt64(eventData.Payload![a], CultureInfo.InvariantCulture) : 100_000;
+        lock (_bytes)
+        {
+            _bytes[type] = _bytes.TryGetValue(type, out var known) ? known + amount : amount;
+        }
+    }
+}
+
+/// <summary>Asks the driver for every member's operation blocks and does nothing with them: what the driver costs by itself.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+internal sealed class DriverOnlyAnalyzer : DiagnosticAnalyzer
+{
+    private static readonly DiagnosticDescriptor Never = new("BENCH0001", "never reported", "never reported", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Never);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterOperationBlockAction(_ => { });
     }
 }

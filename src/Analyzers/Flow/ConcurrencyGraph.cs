@@ -282,19 +282,19 @@ internal sealed class ConcurrencyGraph
 {
     private const int Several = 2;
 
-    private readonly ConcurrentBag<ConcurrencySource> _sources = new();
-    private readonly ConcurrentBag<CallEdge> _edges = new();
-    private readonly ConcurrentBag<FieldUpdateSite> _sites = new();
-    private readonly ConcurrentDictionary<IFieldSymbol, ConcurrentBag<LockHint>> _hints = new(SymbolEqualityComparer.Default);
+    private readonly Accumulator<ConcurrencySource> _sources = new();
+    private readonly Accumulator<CallEdge> _edges = new();
+    private readonly Accumulator<FieldUpdateSite> _sites = new();
+    private readonly ConcurrentDictionary<IFieldSymbol, GuardSummary> _hints = new(SymbolEqualityComparer.Default);
 
-    public void AddSource(ConcurrencySource source) => _sources.Add(source);
+    public void AddSources(List<ConcurrencySource> sources) => _sources.AddRange(sources);
 
-    public void AddEdge(CallEdge edge) => _edges.Add(edge);
+    public void AddEdges(List<CallEdge> edges) => _edges.AddRange(edges);
 
-    public void AddSite(FieldUpdateSite site) => _sites.Add(site);
+    public void AddSites(List<FieldUpdateSite> sites) => _sites.AddRange(sites);
 
     public void AddLockHint(IFieldSymbol field, LockHint hint)
-        => _hints.GetOrAdd(field.OriginalDefinition, _ => new ConcurrentBag<LockHint>()).Add(hint);
+        => _hints.GetOrAdd(field.OriginalDefinition, static _ => new GuardSummary()).Add(hint);
 
     /// <summary>The unprotected updates that several threads reach, with the starts that make them several.</summary>
     public List<(FieldUpdateSite Site, IReadOnlyList<ConcurrencySource> Sources)> Resolve(CancellationToken cancellationToken)
@@ -305,9 +305,9 @@ internal sealed class ConcurrencyGraph
             return reports;
         }
 
-        var sources = _sources.ToList();
+        var sources = _sources.Snapshot();
         var edges = new Dictionary<FunctionId, List<CallEdge>>();
-        foreach (var edge in _edges)
+        foreach (var edge in _edges.Snapshot())
         {
             AddTo(edges, edge.Caller, edge);
         }
@@ -378,8 +378,7 @@ internal sealed class ConcurrencyGraph
         }
 
         // Every object a site updates, per source: (field, object) -> source -> count.
-        // One snapshot of the bag (each enumeration of a ConcurrentBag copies it), grouped by hand.
-        var allSites = _sites.ToArray();
+        var allSites = _sites.Snapshot();
         var sitesByFunction = new Dictionary<FunctionId, List<FieldUpdateSite>>();
         foreach (var site in allSites)
         {
@@ -453,30 +452,55 @@ internal sealed class ConcurrencyGraph
 
     /// <summary>The lock that every protected access of <paramref name="field"/> holds, if there is exactly one.</summary>
     public LockHint? SingleGuard(IFieldSymbol field)
+        => _hints.TryGetValue(field.OriginalDefinition, out var summary) ? summary.Single : null;
+
+    /// <summary>
+    /// The locks seen held around one field's accesses, folded as they arrive: the first one, whether another object
+    /// was ever seen, and a write-mode hint for the same object (a reader-writer lock's fix takes the write side).
+    /// </summary>
+    private sealed class GuardSummary
     {
-        if (!_hints.TryGetValue(field.OriginalDefinition, out var hints))
-        {
-            return null;
-        }
+        private readonly object _gate = new();
+        private LockHint? _first;
+        private LockHint? _write;
+        private bool _conflict;
 
-        LockHint? single = null;
-        foreach (var hint in hints)
+        public LockHint? Single
         {
-            if (single is null)
+            get
             {
-                single = hint;
-            }
-            else if (!single.Value.Key.IsSameObject(hint.Key))
-            {
-                return null;
-            }
-            else if (hint.Key.Mode == LockMode.Write)
-            {
-                single = hint;
+                lock (_gate)
+                {
+                    return _conflict ? null : _write ?? _first;
+                }
             }
         }
 
-        return single;
+        public void Add(LockHint hint)
+        {
+            lock (_gate)
+            {
+                if (_conflict)
+                {
+                    return;
+                }
+
+                if (_first is not { } first)
+                {
+                    _first = hint;
+                }
+                else if (!first.Key.IsSameObject(hint.Key))
+                {
+                    _conflict = true;
+                    return;
+                }
+
+                if (hint.Key.Mode == LockMode.Write)
+                {
+                    _write = hint;
+                }
+            }
+        }
     }
 
     private static int Multiplicity(ConcurrencySource source, Dictionary<FunctionId, int> threads)
@@ -588,8 +612,16 @@ internal sealed class ConcurrencyGraph
     /// </summary>
     public static int GroupedSum(Dictionary<ConcurrencySource, int> perSource)
     {
+        if (perSource.Count == 1)
+        {
+            foreach (var pair in perSource)
+            {
+                return Cap(pair.Value);
+            }
+        }
+
         var total = 0;
-        var sequential = new Dictionary<FunctionId, Dictionary<object, int>>();
+        Dictionary<FunctionId, Dictionary<object, int>>? sequential = null;
         foreach (var pair in perSource)
         {
             if (!pair.Key.WaitedAtOnce)
@@ -598,6 +630,7 @@ internal sealed class ConcurrencyGraph
                 continue;
             }
 
+            sequential ??= new Dictionary<FunctionId, Dictionary<object, int>>();
             if (!sequential.TryGetValue(pair.Key.Enclosing, out var starts))
             {
                 sequential[pair.Key.Enclosing] = starts = new Dictionary<object, int>();
@@ -606,9 +639,12 @@ internal sealed class ConcurrencyGraph
             starts[pair.Key.Start] = (starts.TryGetValue(pair.Key.Start, out var sum) ? sum : 0) + pair.Value;
         }
 
-        foreach (var starts in sequential.Values)
+        if (sequential is not null)
         {
-            total += starts.Values.Max();
+            foreach (var starts in sequential.Values)
+            {
+                total += starts.Values.Max();
+            }
         }
 
         return Cap(total);

@@ -79,8 +79,8 @@ internal sealed class DeferredGuardedAccess
 /// </summary>
 internal sealed class GuardedHelperCalls
 {
-    private readonly ConcurrentBag<HelperCall> _calls = new();
-    private readonly ConcurrentBag<DeferredGuardedAccess> _deferred = new();
+    private readonly Accumulator<HelperCall> _calls = new();
+    private readonly Accumulator<DeferredGuardedAccess> _deferred = new();
 
     public void AddCall(HelperCall call) => _calls.Add(call);
 
@@ -96,7 +96,7 @@ internal sealed class GuardedHelperCalls
         }
 
         var callsByCallee = new Dictionary<IMethodSymbol, List<HelperCall>>(SymbolEqualityComparer.Default);
-        foreach (var call in _calls.OrderBy(c => c.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(c => c.Location.SourceSpan.Start))
+        foreach (var call in _calls.Snapshot().OrderBy(c => c.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(c => c.Location.SourceSpan.Start))
         {
             if (!callsByCallee.TryGetValue(call.Callee, out var list))
             {
@@ -106,7 +106,7 @@ internal sealed class GuardedHelperCalls
             list.Add(call);
         }
 
-        foreach (var access in _deferred.OrderBy(a => a.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(a => a.Location.SourceSpan.Start))
+        foreach (var access in _deferred.Snapshot().OrderBy(a => a.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(a => a.Location.SourceSpan.Start))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var inProgress = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);

@@ -191,7 +191,7 @@ internal sealed class LockFlowAnalysis
                     && SymbolOf(LockKey.Unwrap(value, _captures) ?? value) is { } returned)
                 {
                     // The variable itself is returned; reading a member of it (`return p.ExitCode`) is not an escape.
-                    _result.EscapedSymbols.Add(returned);
+                    _result.EscapedSymbolsToFill.Add(returned);
                 }
             }
         }
@@ -209,10 +209,10 @@ internal sealed class LockFlowAnalysis
             switch (node)
             {
                 case ILocalReferenceOperation local when Escapes(local):
-                    _result.EscapedSymbols.Add(local.Local);
+                    _result.EscapedSymbolsToFill.Add(local.Local);
                     break;
                 case IParameterReferenceOperation parameter when Escapes(parameter):
-                    _result.EscapedSymbols.Add(parameter.Parameter);
+                    _result.EscapedSymbolsToFill.Add(parameter.Parameter);
                     break;
                 case IFlowAnonymousFunctionOperation lambda:
                     AddCaptured(lambda.Symbol);
@@ -288,7 +288,7 @@ internal sealed class LockFlowAnalysis
                         var symbol = site.Key.Receiver ?? site.Key.Symbol;
                         if (symbol is ILocalSymbol or IParameterSymbol && symbol.Name == token.ValueText)
                         {
-                            _result.EscapedSymbols.Add(symbol);
+                            _result.EscapedSymbolsToFill.Add(symbol);
                         }
                     }
                 }
@@ -427,7 +427,7 @@ internal sealed class LockFlowAnalysis
             if (invocation.TargetMethod.Name == "Dispose" && invocation.TargetMethod.Parameters.Length == 0
                 && ScopeHolderOf(invocation.Instance) is { } holderKey && _scopeHolders.TryGetValue(holderKey, out var scopeKey))
             {
-                _result.ReleasedKeys.Add(scopeKey);
+                _result.ReleasedKeysToFill.Add(scopeKey);
                 events.Add(new FlowEvent(FlowEventKind.ScopeRelease, invocation, scopeKey));
                 return;
             }
@@ -452,7 +452,7 @@ internal sealed class LockFlowAnalysis
         {
             if (ScopeHolderOf(invocation.Instance) is { } holder && _scopeHolders.TryGetValue(holder, out var disposedKey))
             {
-                _result.ReleasedKeys.Add(disposedKey);
+                _result.ReleasedKeysToFill.Add(disposedKey);
                 events.Add(new FlowEvent(FlowEventKind.ScopeRelease, invocation, disposedKey));
                 touchesLocks = true;
             }
@@ -482,8 +482,8 @@ internal sealed class LockFlowAnalysis
                     events.Add(new FlowEvent(FlowEventKind.MayThrow, invocation));
                 }
 
-                _result.AcquiredKeys.Add(key);
-                _result.Sites[invocation] = new AcquireSite(invocation, key, op.Family);
+                _result.AcquiredKeysToFill.Add(key);
+                _result.SitesToFill[invocation] = new AcquireSite(invocation, key, op.Family);
                 events.Add(new FlowEvent(FlowEventKind.Acquire, invocation, key, op.Family));
                 break;
 
@@ -497,23 +497,23 @@ internal sealed class LockFlowAnalysis
                 if (_conditionAcquires.Contains(invocation) || usage is ISimpleAssignmentOperation or IFlowCaptureOperation)
                 {
                     // The branch or the assignment that consumes the result splits the path.
-                    _result.AcquiredKeys.Add(key);
-                    _result.Sites[invocation] = new AcquireSite(invocation, key, op.Family);
+                    _result.AcquiredKeysToFill.Add(key);
+                    _result.SitesToFill[invocation] = new AcquireSite(invocation, key, op.Family);
                     return;
                 }
 
                 if (usage is IExpressionStatementOperation)
                 {
-                    _result.AcquiredKeys.Add(key);
-                    _result.Sites[invocation] = new AcquireSite(invocation, key, op.Family);
+                    _result.AcquiredKeysToFill.Add(key);
+                    _result.SitesToFill[invocation] = new AcquireSite(invocation, key, op.Family);
                     events.Add(new FlowEvent(FlowEventKind.TryAcquire, invocation, key, op.Family));
                 }
 
                 break;
 
             case LockOpKind.AcquireWithTakenFlag:
-                _result.AcquiredKeys.Add(key);
-                _result.Sites[invocation] = new AcquireSite(invocation, key, op.Family);
+                _result.AcquiredKeysToFill.Add(key);
+                _result.SitesToFill[invocation] = new AcquireSite(invocation, key, op.Family);
                 var taken = FactKeyOf(op.TakenFlag);
                 var conditional = invocation.TargetMethod.Name.StartsWith("Try", StringComparison.Ordinal);
                 events.Add(new FlowEvent(conditional ? FlowEventKind.TryAcquireWithTakenFlag : FlowEventKind.AcquireWithTakenFlag, invocation, key, op.Family, factKey: taken is not null && _relevantFacts.Contains(taken) ? taken : null));
@@ -526,7 +526,7 @@ internal sealed class LockFlowAnalysis
                     events.Add(new FlowEvent(FlowEventKind.MayThrow, invocation));
                 }
 
-                _result.ReleasedKeys.Add(key);
+                _result.ReleasedKeysToFill.Add(key);
                 events.Add(new FlowEvent(FlowEventKind.Release, invocation, key, op.Family));
                 break;
         }
@@ -785,7 +785,7 @@ internal sealed class LockFlowAnalysis
                     {
                         if (!_result.NormalExitLeaks.ContainsKey(site))
                         {
-                            _result.NormalExitLeaks[site] = "a path to the end of the method";
+                            _result.NormalExitLeaksToFill[site] = "a path to the end of the method";
                         }
                     }
                 }
@@ -859,7 +859,7 @@ internal sealed class LockFlowAnalysis
                                 {
                                     if (_result.Sites.TryGetValue(site, out var info) && LockFamilyTraits.IsThreadAffine(info.Family) && !_result.HeldAcrossAwait.ContainsKey(site))
                                     {
-                                        _result.HeldAcrossAwait[site] = e.Operation;
+                                        _result.HeldAcrossAwaitToFill[site] = e.Operation;
                                     }
                                 }
                             }
@@ -911,7 +911,7 @@ internal sealed class LockFlowAnalysis
                     {
                         if (_recording && !_result.ReleasesNotHeld.ContainsKey(e.Operation))
                         {
-                            _result.ReleasesNotHeld[e.Operation] = (e.Key!, e.Family, path.IsExceptional);
+                            _result.ReleasesNotHeldToFill[e.Operation] = (e.Key!, e.Family, path.IsExceptional);
                         }
 
                         next.Add(path);
@@ -963,7 +963,7 @@ internal sealed class LockFlowAnalysis
                 {
                     if (!_result.ReboundWhileHeld.ContainsKey(site))
                     {
-                        _result.ReboundWhileHeld[site] = e.Operation;
+                        _result.ReboundWhileHeldToFill[site] = e.Operation;
                     }
                 }
             }
@@ -979,7 +979,7 @@ internal sealed class LockFlowAnalysis
         var key = e.Key!;
         if (_recording && path.Held.TryGetValue(key, out var holding) && !holding.IsEmpty && !_result.AcquiredWhileHeld.ContainsKey(e.Operation))
         {
-            _result.AcquiredWhileHeld[e.Operation] = holding[holding.Length - 1];
+            _result.AcquiredWhileHeldToFill[e.Operation] = holding[holding.Length - 1];
         }
 
         if (path.Held.TryGetValue(key, out var stack) && stack.Contains(e.Operation))
@@ -988,11 +988,11 @@ internal sealed class LockFlowAnalysis
             // takes the lock on every pass and does not give it back within the pass.
             if (LockFamilyTraits.IsCounting(e.Family) || e.Family == LockFamily.Annotated)
             {
-                _result.UntrackableKeys.Add(key);
+                _result.UntrackableKeysToFill.Add(key);
             }
             else if (_recording)
             {
-                _result.LoopLeaks.Add(e.Operation);
+                _result.LoopLeaksToFill.Add(e.Operation);
             }
         }
 
@@ -1215,7 +1215,7 @@ internal sealed class LockFlowAnalysis
                 {
                     if (!_result.ExceptionalExitLeaks.ContainsKey(site))
                     {
-                        _result.ExceptionalExitLeaks[site] = path.Thrower!;
+                        _result.ExceptionalExitLeaksToFill[site] = path.Thrower!;
                     }
                 }
             }
@@ -1292,7 +1292,7 @@ internal sealed class LockFlowAnalysis
                 {
                     if (!_result.NormalExitLeaks.ContainsKey(site))
                     {
-                        _result.NormalExitLeaks[site] = DescribeExit(source);
+                        _result.NormalExitLeaksToFill[site] = DescribeExit(source);
                     }
                 }
             }

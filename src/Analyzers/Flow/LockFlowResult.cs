@@ -58,45 +58,133 @@ internal interface ILockFlowObserver
 /// <summary>Everything the lock-pairing rules need from one analysis of one body.</summary>
 internal sealed class LockFlowResult
 {
-    public Dictionary<IOperation, AcquireSite> Sites { get; } = new();
+    // Reads go through the plain names; the engine writes through the ...ToFill names (see Empty below).
+    private Dictionary<IOperation, AcquireSite>? _sites;
+
+    public Dictionary<IOperation, AcquireSite> Sites => _sites ?? Empty.Sites;
+
+    /// <summary>The engine adds here (created on first use).</summary>
+    public Dictionary<IOperation, AcquireSite> SitesToFill => _sites ??= new();
 
     /// <summary>Acquires still held when a normal path leaves the body, with a description of that exit.</summary>
-    public Dictionary<IOperation, string> NormalExitLeaks { get; } = new();
+    private Dictionary<IOperation, string>? _normalExitLeaks;
+
+    public Dictionary<IOperation, string> NormalExitLeaks => _normalExitLeaks ?? Empty.NormalExitLeaks;
+
+    /// <summary>The engine adds here (created on first use).</summary>
+    public Dictionary<IOperation, string> NormalExitLeaksToFill => _normalExitLeaks ??= new();
 
     /// <summary>Acquires re-entered by a loop's next pass while the previous pass still holds them.</summary>
-    public HashSet<IOperation> LoopLeaks { get; } = new();
+    private HashSet<IOperation>? _loopLeaks;
+
+    public HashSet<IOperation> LoopLeaks => _loopLeaks ?? Empty.LoopLeaks;
+
+    /// <summary>The engine adds here (created on first use).</summary>
+    public HashSet<IOperation> LoopLeaksToFill => _loopLeaks ??= new();
 
     /// <summary>Acquires still held when an exception leaves the body, with the operation that threw.</summary>
-    public Dictionary<IOperation, IOperation> ExceptionalExitLeaks { get; } = new();
+    private Dictionary<IOperation, IOperation>? _exceptionalExitLeaks;
+
+    public Dictionary<IOperation, IOperation> ExceptionalExitLeaks => _exceptionalExitLeaks ?? Empty.ExceptionalExitLeaks;
+
+    /// <summary>The engine adds here (created on first use).</summary>
+    public Dictionary<IOperation, IOperation> ExceptionalExitLeaksToFill => _exceptionalExitLeaks ??= new();
 
     /// <summary>Releases reached on a path that does not hold the lock; the flag tells whether that path is an exception's.</summary>
-    public Dictionary<IOperation, (LockKey Key, LockFamily Family, bool Exceptional)> ReleasesNotHeld { get; } = new();
+    private Dictionary<IOperation, (LockKey Key, LockFamily Family, bool Exceptional)>? _releasesNotHeld;
+
+    public Dictionary<IOperation, (LockKey Key, LockFamily Family, bool Exceptional)> ReleasesNotHeld => _releasesNotHeld ?? Empty.ReleasesNotHeld;
+
+    /// <summary>The engine adds here (created on first use).</summary>
+    public Dictionary<IOperation, (LockKey Key, LockFamily Family, bool Exceptional)> ReleasesNotHeldToFill => _releasesNotHeld ??= new();
 
     /// <summary>Acquires reached on a path that already holds the same lock, with the acquire that holds it (LS2002, LS4004).</summary>
-    public Dictionary<IOperation, IOperation> AcquiredWhileHeld { get; } = new();
+    private Dictionary<IOperation, IOperation>? _acquiredWhileHeld;
+
+    public Dictionary<IOperation, IOperation> AcquiredWhileHeld => _acquiredWhileHeld ?? Empty.AcquiredWhileHeld;
+
+    /// <summary>The engine adds here (created on first use).</summary>
+    public Dictionary<IOperation, IOperation> AcquiredWhileHeldToFill => _acquiredWhileHeld ??= new();
 
     /// <summary>
     /// Typestate acquires (<see cref="ITypestateCatalog"/>) still held when the variable naming them is
     /// assigned another object, with that assignment: the first object is no longer reachable by that name.
     /// </summary>
-    public Dictionary<IOperation, IOperation> ReboundWhileHeld { get; } = new();
+    private Dictionary<IOperation, IOperation>? _reboundWhileHeld;
+
+    public Dictionary<IOperation, IOperation> ReboundWhileHeld => _reboundWhileHeld ?? Empty.ReboundWhileHeld;
+
+    /// <summary>The engine adds here (created on first use).</summary>
+    public Dictionary<IOperation, IOperation> ReboundWhileHeldToFill => _reboundWhileHeld ??= new();
 
     /// <summary>Thread-affine acquires held at an await.</summary>
-    public Dictionary<IOperation, IOperation> HeldAcrossAwait { get; } = new();
+    private Dictionary<IOperation, IOperation>? _heldAcrossAwait;
 
-    public HashSet<LockKey> AcquiredKeys { get; } = new();
+    public Dictionary<IOperation, IOperation> HeldAcrossAwait => _heldAcrossAwait ?? Empty.HeldAcrossAwait;
 
-    public HashSet<LockKey> ReleasedKeys { get; } = new();
+    /// <summary>The engine adds here (created on first use).</summary>
+    public Dictionary<IOperation, IOperation> HeldAcrossAwaitToFill => _heldAcrossAwait ??= new();
+
+    private HashSet<LockKey>? _acquiredKeys;
+
+    public HashSet<LockKey> AcquiredKeys => _acquiredKeys ?? Empty.AcquiredKeys;
+
+    /// <summary>The engine adds here (created on first use).</summary>
+    public HashSet<LockKey> AcquiredKeysToFill => _acquiredKeys ??= new();
+
+    private HashSet<LockKey>? _releasedKeys;
+
+    public HashSet<LockKey> ReleasedKeys => _releasedKeys ?? Empty.ReleasedKeys;
+
+    /// <summary>The engine adds here (created on first use).</summary>
+    public HashSet<LockKey> ReleasedKeysToFill => _releasedKeys ??= new();
 
     /// <summary>
     /// Locals and parameters whose resource escapes the body (returned, stored, passed on, captured by a
     /// lambda), for catalogues where that ends the local reasoning: no rule reports on them.
     /// </summary>
-    public HashSet<ISymbol> EscapedSymbols { get; } = new(SymbolEqualityComparer.Default);
+    private HashSet<ISymbol>? _escapedSymbols;
+
+    public HashSet<ISymbol> EscapedSymbols => _escapedSymbols ?? Empty.EscapedSymbols;
+
+    /// <summary>The engine adds here (created on first use).</summary>
+    public HashSet<ISymbol> EscapedSymbolsToFill => _escapedSymbols ??= new(SymbolEqualityComparer.Default);
 
     /// <summary>Whether the rule may report on this resource: it can be followed and did not escape.</summary>
     public bool IsFollowed(LockKey key) => !UntrackableKeys.Contains(key) && !EscapedSymbols.Contains(key.Receiver ?? key.Symbol);
 
     /// <summary>Locks whose count the engine cannot follow (a counting semaphore acquired again by a loop).</summary>
-    public HashSet<LockKey> UntrackableKeys { get; } = new();
+    private HashSet<LockKey>? _untrackableKeys;
+
+    public HashSet<LockKey> UntrackableKeys => _untrackableKeys ?? Empty.UntrackableKeys;
+
+    /// <summary>The engine adds here (created on first use).</summary>
+    public HashSet<LockKey> UntrackableKeysToFill => _untrackableKeys ??= new();
+
+    /// <summary>
+    /// What a result reads as before the engine added anything: most bodies record nothing in most of these, and a
+    /// result is made for every body of every member, so they are created on first use (the <c>…ToFill</c>
+    /// accessors) and read as these shared, always-empty instances until then. Nothing may add to them.
+    /// </summary>
+    /// <summary>For the tests: nothing has written through a read accessor into the shared empties.</summary>
+    internal static bool SharedEmptiesAreEmpty()
+        => Empty.Sites.Count + Empty.NormalExitLeaks.Count + Empty.LoopLeaks.Count + Empty.ExceptionalExitLeaks.Count + Empty.ReleasesNotHeld.Count
+           + Empty.AcquiredWhileHeld.Count + Empty.ReboundWhileHeld.Count + Empty.HeldAcrossAwait.Count + Empty.AcquiredKeys.Count
+           + Empty.ReleasedKeys.Count + Empty.EscapedSymbols.Count + Empty.UntrackableKeys.Count == 0;
+
+    private static class Empty
+    {
+        public static readonly Dictionary<IOperation, AcquireSite> Sites = new();
+        public static readonly Dictionary<IOperation, string> NormalExitLeaks = new();
+        public static readonly HashSet<IOperation> LoopLeaks = new();
+        public static readonly Dictionary<IOperation, IOperation> ExceptionalExitLeaks = new();
+        public static readonly Dictionary<IOperation, (LockKey Key, LockFamily Family, bool Exceptional)> ReleasesNotHeld = new();
+        public static readonly Dictionary<IOperation, IOperation> AcquiredWhileHeld = new();
+        public static readonly Dictionary<IOperation, IOperation> ReboundWhileHeld = new();
+        public static readonly Dictionary<IOperation, IOperation> HeldAcrossAwait = new();
+        public static readonly HashSet<LockKey> AcquiredKeys = new();
+        public static readonly HashSet<LockKey> ReleasedKeys = new();
+        public static readonly HashSet<ISymbol> EscapedSymbols = new(SymbolEqualityComparer.Default);
+        public static readonly HashSet<LockKey> UntrackableKeys = new();
+    }
 }

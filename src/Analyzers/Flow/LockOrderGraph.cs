@@ -59,8 +59,8 @@ internal readonly struct HeldCall
 /// </summary>
 internal sealed class LockOrderGraph
 {
-    private readonly ConcurrentBag<OrderEdge> _edges = new();
-    private readonly ConcurrentBag<HeldCall> _heldCalls = new();
+    private readonly Accumulator<OrderEdge> _edges = new();
+    private readonly Accumulator<HeldCall> _heldCalls = new();
     private readonly ConcurrentDictionary<IMethodSymbol, SymbolSet<IMethodSymbol>> _callees = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, SymbolSet<IMethodSymbol>> _selfCallees = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, SymbolSet<ISymbol>> _acquires = new(SymbolEqualityComparer.Default);
@@ -116,7 +116,7 @@ internal sealed class LockOrderGraph
         }
     }
 
-    public IEnumerable<HeldCall> HeldCalls => _heldCalls;
+    public IEnumerable<HeldCall> HeldCalls => _heldCalls.Snapshot();
 
     /// <summary>Everything the end of the compilation needs: summaries, edges through calls, cycles.</summary>
     public Resolved Resolve(CancellationToken cancellationToken) => new(this, cancellationToken);
@@ -234,7 +234,7 @@ internal sealed class LockOrderGraph
         private List<OrderEdge> BuildEdges()
         {
             var edges = new List<OrderEdge>();
-            foreach (var edge in _graph._edges)
+            foreach (var edge in _graph._edges.Snapshot())
             {
                 var from = _graph.Canonical(edge.From);
                 var to = _graph.Canonical(edge.To);
@@ -244,7 +244,7 @@ internal sealed class LockOrderGraph
                 }
             }
 
-            foreach (var call in _graph._heldCalls)
+            foreach (var call in _graph._heldCalls.Snapshot())
             {
                 _cancellationToken.ThrowIfCancellationRequested();
                 var taken = new HashSet<ISymbol>(SymbolEqualityComparer.Default);

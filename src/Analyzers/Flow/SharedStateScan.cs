@@ -148,19 +148,41 @@ internal sealed class SharedStateScan
     /// <summary>The block calls a catalogued acquire or release, or has a <c>lock</c> statement.</summary>
     public bool SawLock { get; private set; }
 
-    public List<(ConcurrencyEntry Entry, BlockFunction Enclosing)> Entries { get; } = new();
-    public List<(IOperation Call, IMethodSymbol Target, BlockFunction Caller)> Calls { get; } = new();
-    public List<(IDelegateCreationOperation Creation, BlockFunction Enclosing)> DelegateUses { get; } = new();
-    public List<(IOperation Update, IOperation Target, BlockFunction Function)> Updates { get; } = new();
-    public List<GuardedAccess> GuardedAccesses { get; } = new();
+    // Most blocks (field initializers, small members) record nothing: the lists exist only once something is added,
+    // and readers see one shared empty list until then (never added to: every addition goes through the fields).
+    private List<(ConcurrencyEntry Entry, BlockFunction Enclosing)>? _entries;
+    private List<(IOperation Call, IMethodSymbol Target, BlockFunction Caller)>? _calls;
+    private List<(IDelegateCreationOperation Creation, BlockFunction Enclosing)>? _delegateUses;
+    private List<(IOperation Update, IOperation Target, BlockFunction Function)>? _updates;
+    private List<GuardedAccess>? _guardedAccesses;
+    private List<(IFieldReferenceOperation Reference, BlockFunction Function)>? _fieldReferences;
+    private Dictionary<ILocalSymbol, IOperation>? _delegateLocals;
+    private HashSet<ILocalSymbol>? _reassignedLocals;
+
+    public IReadOnlyList<(ConcurrencyEntry Entry, BlockFunction Enclosing)> Entries => _entries ?? Empty<(ConcurrencyEntry, BlockFunction)>.List;
+    public IReadOnlyList<(IOperation Call, IMethodSymbol Target, BlockFunction Caller)> Calls => _calls ?? Empty<(IOperation, IMethodSymbol, BlockFunction)>.List;
+    public IReadOnlyList<(IDelegateCreationOperation Creation, BlockFunction Enclosing)> DelegateUses => _delegateUses ?? Empty<(IDelegateCreationOperation, BlockFunction)>.List;
+    public IReadOnlyList<(IOperation Update, IOperation Target, BlockFunction Function)> Updates => _updates ?? Empty<(IOperation, IOperation, BlockFunction)>.List;
+    public IReadOnlyList<GuardedAccess> GuardedAccesses => _guardedAccesses ?? Empty<GuardedAccess>.List;
 
     /// <summary>Field references, to learn which lock guards a field elsewhere (for the LS5001 fix).</summary>
-    public List<(IFieldReferenceOperation Reference, BlockFunction Function)> FieldReferences { get; } = new();
+    public IReadOnlyList<(IFieldReferenceOperation Reference, BlockFunction Function)> FieldReferences => _fieldReferences ?? Empty<(IFieldReferenceOperation, BlockFunction)>.List;
 
     /// <summary>Delegate locals assigned exactly once, at their declaration: <c>ThreadStart work = () => …;</c>.</summary>
-    public Dictionary<ILocalSymbol, IOperation> DelegateLocals { get; } = new(SymbolEqualityComparer.Default);
+    public bool TryGetDelegateLocal(ILocalSymbol local, out IOperation value)
+    {
+        value = null!;
+        return _delegateLocals is not null && _delegateLocals.TryGetValue(local, out value!);
+    }
 
-    private HashSet<ILocalSymbol> ReassignedLocals { get; } = new(SymbolEqualityComparer.Default);
+    /// <summary>The block records nothing any shared-state rule looks at.</summary>
+    public bool IsEmpty => !SawLock && _entries is null && _calls is null && _delegateUses is null && _updates is null
+                           && _guardedAccesses is null && _fieldReferences is null;
+
+    private static class Empty<T>
+    {
+        public static readonly IReadOnlyList<T> List = Array.Empty<T>();
+    }
 
     /// <summary>Walks the block; null when it does not bind (no guesses on broken code).</summary>
     public static SharedStateScan? Run(OperationBlockAnalysisContextView context, PrimitiveCatalog catalog, ConcurrencyEntries entries, GuardedMembers? guards)
@@ -186,9 +208,12 @@ internal sealed class SharedStateScan
             }
         }
 
-        foreach (var local in scan.ReassignedLocals)
+        if (scan._reassignedLocals is not null && scan._delegateLocals is not null)
         {
-            scan.DelegateLocals.Remove(local);
+            foreach (var local in scan._reassignedLocals)
+            {
+                scan._delegateLocals.Remove(local);
+            }
         }
 
         return scan;
@@ -216,7 +241,7 @@ internal sealed class SharedStateScan
                 }
                 else if (IsInSource(invocation.TargetMethod))
                 {
-                    Calls.Add((invocation, invocation.TargetMethod, FunctionOf(invocation)));
+                    (_calls ??= new()).Add((invocation, invocation.TargetMethod, FunctionOf(invocation)));
                 }
 
                 return;
@@ -229,13 +254,13 @@ internal sealed class SharedStateScan
                 }
                 else if (creation.Constructor is { } constructor && IsInSource(constructor))
                 {
-                    Calls.Add((creation, constructor, FunctionOf(creation)));
+                    (_calls ??= new()).Add((creation, constructor, FunctionOf(creation)));
                 }
 
                 return;
 
             case IDelegateCreationOperation delegateCreation:
-                DelegateUses.Add((delegateCreation, FunctionOf(delegateCreation)));
+                (_delegateUses ??= new()).Add((delegateCreation, FunctionOf(delegateCreation)));
                 return;
 
             case IAnonymousFunctionOperation lambda:
@@ -247,16 +272,16 @@ internal sealed class SharedStateScan
                 return;
 
             case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator when declarator.Symbol.Type.TypeKind == TypeKind.Delegate:
-                DelegateLocals[declarator.Symbol] = value;
+                (_delegateLocals ??= new(SymbolEqualityComparer.Default))[declarator.Symbol] = value;
                 return;
 
             case IIncrementOrDecrementOperation increment:
-                Updates.Add((increment, increment.Target, FunctionOf(increment)));
+                (_updates ??= new()).Add((increment, increment.Target, FunctionOf(increment)));
                 NoteWrite(increment.Target);
                 return;
 
             case ICompoundAssignmentOperation compound:
-                Updates.Add((compound, compound.Target, FunctionOf(compound)));
+                (_updates ??= new()).Add((compound, compound.Target, FunctionOf(compound)));
                 NoteWrite(compound.Target);
                 return;
 
@@ -264,7 +289,7 @@ internal sealed class SharedStateScan
                 NoteWrite(assignment.Target);
                 if (ReadsTarget(assignment.Value, assignment.Target))
                 {
-                    Updates.Add((assignment, assignment.Target, FunctionOf(assignment)));
+                    (_updates ??= new()).Add((assignment, assignment.Target, FunctionOf(assignment)));
                 }
 
                 return;
@@ -276,10 +301,10 @@ internal sealed class SharedStateScan
             case IFieldReferenceOperation field:
                 if (field.Field is { IsConst: false } && !IsInNameOf(field))
                 {
-                    FieldReferences.Add((field, FunctionOf(field)));
+                    (_fieldReferences ??= new()).Add((field, FunctionOf(field)));
                     if (guards?.GuardOf(field.Field) is { } fieldGuard)
                     {
-                        GuardedAccesses.Add(new GuardedAccess(field, field.Field, fieldGuard, FunctionOf(field), IsWritten(field)));
+                        (_guardedAccesses ??= new()).Add(new GuardedAccess(field, field.Field, fieldGuard, FunctionOf(field), IsWritten(field)));
                     }
                 }
 
@@ -288,7 +313,7 @@ internal sealed class SharedStateScan
             case IPropertyReferenceOperation property:
                 if (guards?.GuardOf(property.Property) is { } propertyGuard && !IsInNameOf(property))
                 {
-                    GuardedAccesses.Add(new GuardedAccess(property, property.Property, propertyGuard, FunctionOf(property), IsWritten(property)));
+                    (_guardedAccesses ??= new()).Add(new GuardedAccess(property, property.Property, propertyGuard, FunctionOf(property), IsWritten(property)));
                 }
 
                 return;
@@ -300,7 +325,7 @@ internal sealed class SharedStateScan
         var enclosing = FunctionOf(start);
         foreach (var entry in found)
         {
-            Entries.Add((entry, enclosing));
+            (_entries ??= new()).Add((entry, enclosing));
         }
     }
 
@@ -308,7 +333,7 @@ internal sealed class SharedStateScan
     {
         if (target is ILocalReferenceOperation local)
         {
-            ReassignedLocals.Add(local.Local);
+            (_reassignedLocals ??= new(SymbolEqualityComparer.Default)).Add(local.Local);
         }
     }
 

@@ -199,13 +199,13 @@ internal static class StructuredLocks
                 {
                     if (heldKey.Equals(key) && !result.AcquiredWhileHeld.ContainsKey(site))
                     {
-                        result.AcquiredWhileHeld[site] = heldSite;
+                        result.AcquiredWhileHeldToFill[site] = heldSite;
                     }
                 }
             }
 
-            result.Sites[site] = new AcquireSite(site, key, family);
-            result.AcquiredKeys.Add(key);
+            result.SitesToFill[site] = new AcquireSite(site, key, family);
+            result.AcquiredKeysToFill.Add(key);
             _held.Add((key, site, family));
             _snapshot = null;
         }
@@ -223,7 +223,7 @@ internal static class StructuredLocks
 
             if (released)
             {
-                Recording.Result.ReleasedKeys.Add(key);
+                Recording.Result.ReleasedKeysToFill.Add(key);
             }
 
             _snapshot = null;
@@ -436,7 +436,7 @@ internal static class StructuredLocks
             {
                 if (LockFamilyTraits.IsThreadAffine(family) && !Recording.Result.HeldAcrossAwait.ContainsKey(site))
                 {
-                    Recording.Result.HeldAcrossAwait[site] = awaitOperation;
+                    Recording.Result.HeldAcrossAwaitToFill[site] = awaitOperation;
                 }
             }
         }

@@ -122,7 +122,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         var owner = context.OwningSymbol;
         var view = new OperationBlockAnalysisContextView(owner, context.OperationBlocks, state.Compilation, context.CancellationToken);
         var scan = SharedStateScan.Run(view, state.Catalog, state.Entries, state.HasGuardedBy ? state.Guards : null);
-        if (scan is null)
+        if (scan is null || scan.IsEmpty)
         {
             return;
         }
@@ -319,13 +319,11 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        foreach (var edge in edges)
-        {
-            state.Graph.AddEdge(edge);
-        }
+        state.Graph.AddEdges(edges);
 
         // Read-modify-writes: fields go to the compilation-wide graph, captured variables are decided here.
         var variableSites = new List<VariableUpdateSite>();
+        var fieldSites = new List<FieldUpdateSite>();
         var variableHints = new Dictionary<ISymbol, List<LockHint>>(SymbolEqualityComparer.Default);
         var sharedVariables = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var source in blockSources)
@@ -379,7 +377,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
                         }
                     }
 
-                    state.Graph.AddSite(new FieldUpdateSite(function.Id, field.Field, receiver, isProtected, update.Syntax.GetLocation(), verb, advice, properties));
+                    fieldSites.Add(new FieldUpdateSite(function.Id, field.Field, receiver, isProtected, update.Syntax.GetLocation(), verb, advice, properties));
                     break;
 
                 case ILocalReferenceOperation { Local: { IsRef: false } local } when !function.Declares(local, cancellationToken):
@@ -394,15 +392,17 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        state.Graph.AddSites(fieldSites);
+
         // Which lock guards each field in this type (the fix wraps an unprotected update in it).
         if (held.FlowRan)
         {
             // References inside one lock region share one set of held locks: each field is looked at once per set.
-            var seen = new HashSet<(IFieldSymbol, ImmutableHashSet<LockKey>)>(FieldAndHeldComparer.Instance);
+            var seen = new List<(IFieldSymbol Field, ImmutableHashSet<LockKey> Held)>();
             foreach (var (reference, _) in scan.FieldReferences)
             {
                 if (!SymbolEqualityComparer.Default.Equals(reference.Field.ContainingType, owner.ContainingType) || held.At(reference.Syntax) is not { } observation
-                    || observation.Must.IsEmpty || !seen.Add((reference.Field, observation.Must)))
+                    || observation.Must.IsEmpty || !AddNew(seen, reference.Field, observation.Must))
                 {
                     continue;
                 }
@@ -452,22 +452,31 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
                 site.Advice));
         }
 
-        foreach (var source in blockSources)
-        {
-            state.Graph.AddSource(source.Source);
-        }
+        state.Graph.AddSources(blockSources.ConvertAll(source => source.Source));
     }
 
-    /// <summary>A field by symbol, a set of held locks by identity (the engine shares one set across a region).</summary>
-    private sealed class FieldAndHeldComparer : IEqualityComparer<(IFieldSymbol Field, ImmutableHashSet<LockKey> Held)>
+    /// <summary>
+    /// Adds a (field, held set) pair unless it is there: the held set by identity (the engine shares one set across a
+    /// region), the field by symbol. A member has a handful of such pairs, so a list is cheaper than hashing; past
+    /// a hundred or so the pair is simply looked at again (the hint is the same, only the time differs).
+    /// </summary>
+    private static bool AddNew(List<(IFieldSymbol Field, ImmutableHashSet<LockKey> Held)> seen, IFieldSymbol field, ImmutableHashSet<LockKey> held)
     {
-        public static readonly FieldAndHeldComparer Instance = new();
+        if (seen.Count >= 128)
+        {
+            return true;
+        }
 
-        public bool Equals((IFieldSymbol Field, ImmutableHashSet<LockKey> Held) x, (IFieldSymbol Field, ImmutableHashSet<LockKey> Held) y)
-            => ReferenceEquals(x.Held, y.Held) && SymbolEqualityComparer.Default.Equals(x.Field, y.Field);
+        foreach (var (knownField, knownHeld) in seen)
+        {
+            if (ReferenceEquals(knownHeld, held) && SymbolEqualityComparer.Default.Equals(knownField, field))
+            {
+                return false;
+            }
+        }
 
-        public int GetHashCode((IFieldSymbol Field, ImmutableHashSet<LockKey> Held) obj)
-            => (SymbolEqualityComparer.Default.GetHashCode(obj.Field) * 31) ^ System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Held);
+        seen.Add((field, held));
+        return true;
     }
 
     private static void AddVariableHints(SyntaxNode update, ISymbol variable, HeldLookup held, Dictionary<ISymbol, List<LockHint>> hints)
@@ -531,7 +540,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         {
             switch (current)
             {
-                case ILocalReferenceOperation local when scan.DelegateLocals.TryGetValue(local.Local, out var initializer):
+                case ILocalReferenceOperation local when scan.TryGetDelegateLocal(local.Local, out var initializer):
                     current = SharedStateScan.Strip(initializer);
                     continue;
                 case IDelegateCreationOperation creation:
