@@ -56,21 +56,22 @@ internal sealed class BlockIndex
             }
 
             var operation = stack.Pop();
-            switch (operation)
+            // By kind (a field read), not by interface type tests: this runs on every operation of every member looked at.
+            switch (operation.Kind)
             {
-                case IInvocationOperation invocation:
+                case OperationKind.Invocation when operation is IInvocationOperation invocation:
                     index.Invocations.Add(invocation);
                     break;
-                case IObjectCreationOperation creation:
+                case OperationKind.ObjectCreation when operation is IObjectCreationOperation creation:
                     index.ObjectCreations.Add(creation);
                     break;
-                case ISimpleAssignmentOperation assignment:
+                case OperationKind.SimpleAssignment when operation is ISimpleAssignmentOperation assignment:
                     index.SimpleAssignments.Add(assignment);
                     break;
-                case IPropertyReferenceOperation property:
+                case OperationKind.PropertyReference when operation is IPropertyReferenceOperation property:
                     index.PropertyReferences.Add(property);
                     break;
-                case ILockOperation:
+                case OperationKind.Lock:
                     index.HasLockStatement = true;
                     break;
             }

@@ -199,7 +199,7 @@ internal sealed class SharedStateScan
             foreach (var operation in block.DescendantsAndSelf())
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
-                if (operation is IInvalidOperation)
+                if (operation.Kind == OperationKind.Invalid)
                 {
                     return null;
                 }
@@ -221,6 +221,13 @@ internal sealed class SharedStateScan
 
     private void Visit(IOperation operation, PrimitiveCatalog catalog, ConcurrencyEntries entries, GuardedMembers? guards, List<ConcurrencyEntry> found)
     {
+        // Every operation of every member comes through here: one look at the kind (a field read) rules out most of
+        // them before any interface type test.
+        if (!IsInteresting(operation.Kind))
+        {
+            return;
+        }
+
         switch (operation)
         {
             case ILockOperation:
@@ -319,6 +326,12 @@ internal sealed class SharedStateScan
                 return;
         }
     }
+
+    private static bool IsInteresting(OperationKind kind)
+        => kind is OperationKind.Lock or OperationKind.Invocation or OperationKind.ObjectCreation or OperationKind.DelegateCreation
+            or OperationKind.AnonymousFunction or OperationKind.LocalFunction or OperationKind.VariableDeclarator
+            or OperationKind.Increment or OperationKind.Decrement or OperationKind.CompoundAssignment or OperationKind.SimpleAssignment
+            or OperationKind.Argument or OperationKind.FieldReference or OperationKind.PropertyReference;
 
     private void AddEntries(List<ConcurrencyEntry> found, IOperation start)
     {

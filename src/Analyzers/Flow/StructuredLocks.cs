@@ -232,8 +232,9 @@ internal static class StructuredLocks
         private void Observe(IOperation operation)
         {
             // Only the kinds an observer asks about (calls, member references, writes): the rest would only be filtered out on replay.
-            if (_held.Count > 0 && operation is IInvocationOperation or IPropertyReferenceOperation or IFieldReferenceOperation
-                or IIncrementOrDecrementOperation or ICompoundAssignmentOperation or ISimpleAssignmentOperation or IObjectCreationOperation or IDelegateCreationOperation)
+            if (_held.Count > 0 && operation.Kind is OperationKind.Invocation or OperationKind.PropertyReference or OperationKind.FieldReference
+                or OperationKind.Increment or OperationKind.Decrement or OperationKind.CompoundAssignment or OperationKind.SimpleAssignment
+                or OperationKind.ObjectCreation or OperationKind.DelegateCreation)
             {
                 Recording.Events.Add((null, operation, Held()));
             }
@@ -255,6 +256,23 @@ internal static class StructuredLocks
         private bool Visit(IOperation operation)
         {
             _cancellationToken.ThrowIfCancellationRequested();
+            // The kind (a field read) first: most operations are none of the cases below and need no interface type test.
+            switch (operation.Kind)
+            {
+                case OperationKind.Invalid or OperationKind.AnonymousFunction or OperationKind.LocalFunction or OperationKind.Loop
+                    or OperationKind.Using or OperationKind.UsingDeclaration or OperationKind.Lock or OperationKind.Block
+                    or OperationKind.Await or OperationKind.Invocation:
+                    break;
+                default:
+                    if (!VisitChildren(operation))
+                    {
+                        return false;
+                    }
+
+                    Observe(operation);
+                    return true;
+            }
+
             switch (operation)
             {
                 case IInvalidOperation:

@@ -393,14 +393,14 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
             }
 
             var (operation, caller) = stack.Pop();
-            switch (operation)
+            switch (operation.Kind)
             {
-                case IAnonymousFunctionOperation:
+                case OperationKind.AnonymousFunction:
                     continue;
-                case ILocalFunctionOperation localFunction:
+                case OperationKind.LocalFunction when operation is ILocalFunctionOperation localFunction:
                     caller = localFunction.Symbol;
                     break;
-                case IInvocationOperation invocation when caller is not null && IsInCompilation(invocation.TargetMethod, compilation):
+                case OperationKind.Invocation when caller is not null && operation is IInvocationOperation invocation && IsInCompilation(invocation.TargetMethod, compilation):
                     calls.Add((invocation, caller));
                     break;
             }
