@@ -31,22 +31,39 @@ internal sealed class OperationCache<T>
     }
 
     /// <summary>The value remembered for <paramref name="key"/>, or a new one from <paramref name="create"/>.</summary>
+    /// <remarks>
+    /// Readers take no lock: a slot carries a version that a writer makes odd while it changes the pair and even again
+    /// after, and a reader keeps what it read only if the version was even and unchanged around its reads (a sequence
+    /// lock). A writer that finds the slot being written skips remembering its value. With more analysis threads than
+    /// cores, a lock here made readers wait for a writer the scheduler had preempted.
+    /// </remarks>
     public T GetOrCreate<TArg>(IOperation key, TArg argument, Func<TArg, T> create)
     {
         var slot = _slots[System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key) & (Slots - 1)];
-        lock (slot)
+        var before = Volatile.Read(ref slot.Version);
+        if ((before & 1) == 0 && slot.Key.TryGetTarget(out var known) && ReferenceEquals(known, key) && slot.Value.TryGetTarget(out var value))
         {
-            if (slot.Key.TryGetTarget(out var known) && ReferenceEquals(known, key) && slot.Value.TryGetTarget(out var value))
+            Interlocked.MemoryBarrier();
+            if (Volatile.Read(ref slot.Version) == before)
             {
                 return value;
             }
         }
 
         var created = create(argument);
-        lock (slot)
+        if (Monitor.TryEnter(slot))
         {
-            slot.Key.SetTarget(key);
-            slot.Value.SetTarget(created);
+            try
+            {
+                Interlocked.Increment(ref slot.Version);
+                slot.Key.SetTarget(key);
+                slot.Value.SetTarget(created);
+                Interlocked.Increment(ref slot.Version);
+            }
+            finally
+            {
+                Monitor.Exit(slot);
+            }
         }
 
         return created;
@@ -56,5 +73,6 @@ internal sealed class OperationCache<T>
     {
         public readonly WeakReference<IOperation> Key = new(null!);
         public readonly WeakReference<T> Value = new(null!);
+        public int Version;
     }
 }
