@@ -189,6 +189,9 @@ internal sealed class SharedStateScan
     {
         var scan = new SharedStateScan(context.Owner, context.Compilation, context.CancellationToken);
         var found = new List<ConcurrencyEntry>();
+        // Pre-order, children in source order (what DescendantsAndSelf gives), on one explicit stack: no iterator per block.
+        var stack = new Stack<IOperation>(32);
+        var visited = 0;
         foreach (var block in context.Blocks)
         {
             if (block.Syntax.ContainsDiagnostics && block.Syntax.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
@@ -196,15 +199,25 @@ internal sealed class SharedStateScan
                 return null;
             }
 
-            foreach (var operation in block.DescendantsAndSelf())
+            stack.Push(block);
+            while (stack.Count > 0)
             {
-                context.CancellationToken.ThrowIfCancellationRequested();
+                if ((++visited & 63) == 0)
+                {
+                    context.CancellationToken.ThrowIfCancellationRequested();
+                }
+
+                var operation = stack.Pop();
                 if (operation.Kind == OperationKind.Invalid)
                 {
                     return null;
                 }
 
                 scan.Visit(operation, catalog, entries, guards, found);
+                foreach (var child in operation.ChildOperations.Reverse())
+                {
+                    stack.Push(child);
+                }
             }
         }
 
