@@ -9,7 +9,14 @@ namespace Lockstep.Analyzers.Flow;
 /// <summary>A function the concurrency graph knows: a method (by symbol) or a lambda or local function (by syntax).</summary>
 internal readonly struct FunctionId : IEquatable<FunctionId>
 {
-    private FunctionId(object value) => Value = value;
+    // Computed once: the end of the compilation keys several dictionaries by function, over and over.
+    private readonly int _hash;
+
+    private FunctionId(object value)
+    {
+        Value = value;
+        _hash = value is ISymbol symbol ? SymbolEqualityComparer.Default.GetHashCode(symbol) : RuntimeHelpers.GetHashCode(value);
+    }
 
     /// <summary>An <see cref="ISymbol"/> for methods and initializers, a <see cref="SyntaxNode"/> for lambdas and local functions.</summary>
     public object Value { get; }
@@ -44,15 +51,12 @@ internal readonly struct FunctionId : IEquatable<FunctionId>
         return symbol.OriginalDefinition;
     }
 
-    public bool Equals(FunctionId other) => Value is ISymbol a && other.Value is ISymbol b
-        ? SymbolEqualityComparer.Default.Equals(a, b)
-        : ReferenceEquals(Value, other.Value);
+    public bool Equals(FunctionId other) => ReferenceEquals(Value, other.Value)
+        || (_hash == other._hash && Value is ISymbol a && other.Value is ISymbol b && SymbolEqualityComparer.Default.Equals(a, b));
 
     public override bool Equals(object? obj) => obj is FunctionId other && Equals(other);
 
-    public override int GetHashCode() => Value is ISymbol symbol
-        ? SymbolEqualityComparer.Default.GetHashCode(symbol)
-        : Value is null ? 0 : RuntimeHelpers.GetHashCode(Value);
+    public override int GetHashCode() => _hash;
 }
 
 /// <summary>What the object a call, a start or a field access works on is, seen from the function that makes it.</summary>
@@ -101,12 +105,19 @@ internal sealed class InstanceKey : IEquatable<InstanceKey>
 {
     private const int MaxDepth = 3;
 
+    private readonly int _hash;
+
     private InstanceKey(ReceiverKind kind, ISymbol symbol, InstanceKey? parent)
     {
         Kind = kind;
         Symbol = symbol;
         Parent = parent;
         Depth = parent is null ? 0 : parent.Depth + 1;
+        unchecked
+        {
+            var hash = (int)kind * 397 ^ SymbolEqualityComparer.Default.GetHashCode(symbol);
+            _hash = parent is null ? hash : (hash * 397) ^ parent._hash;
+        }
     }
 
     public ReceiverKind Kind { get; }
@@ -124,21 +135,15 @@ internal sealed class InstanceKey : IEquatable<InstanceKey>
     public static InstanceKey? Field(ISymbol field, InstanceKey parent)
         => parent.Depth + 1 > MaxDepth ? null : new InstanceKey(ReceiverKind.FieldOfThis, field.OriginalDefinition, parent);
 
-    public bool Equals(InstanceKey? other) => other is not null
+    public bool Equals(InstanceKey? other) => ReferenceEquals(other, this) || (other is not null
+        && other._hash == _hash
         && other.Kind == Kind
         && SymbolEqualityComparer.Default.Equals(other.Symbol, Symbol)
-        && Equals(other.Parent, Parent);
+        && Equals(other.Parent, Parent));
 
     public override bool Equals(object? obj) => Equals(obj as InstanceKey);
 
-    public override int GetHashCode()
-    {
-        unchecked
-        {
-            var hash = (int)Kind * 397 ^ SymbolEqualityComparer.Default.GetHashCode(Symbol);
-            return Parent is null ? hash : (hash * 397) ^ Parent.GetHashCode();
-        }
-    }
+    public override int GetHashCode() => _hash;
 }
 
 /// <summary>One place that starts a body on another thread (<c>Task.Run(Work)</c>), as the graph sees it.</summary>

@@ -39,7 +39,10 @@ internal sealed class OperationCache<T>
     /// </remarks>
     public T GetOrCreate<TArg>(IOperation key, TArg argument, Func<TArg, T> create)
     {
-        var slot = _slots[System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key) & (Slots - 1)];
+        // The slot from where the member is (its start and its tree), not from the operation's identity hash: that
+        // would write a hash into the header of every operation asked about, which cost more than the lookup itself.
+        var syntax = key.Syntax;
+        var slot = _slots[(syntax.SpanStart ^ System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(syntax.SyntaxTree)) & (Slots - 1)];
         var before = Volatile.Read(ref slot.Version);
         if ((before & 1) == 0 && slot.Key.TryGetTarget(out var known) && ReferenceEquals(known, key) && slot.Value.TryGetTarget(out var value))
         {
