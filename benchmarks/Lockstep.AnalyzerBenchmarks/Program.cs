@@ -15,6 +15,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 //                                         (one class in n concurrent: 5 is the realistic mix)
 //                                         `profile driver` runs an analyzer that asks for every operation block and does nothing:
 //                                         the driver's own cost, to subtract; LOCKSTEP_PROFILE_ALLOC=1 prints allocations by type
+//   LOCKSTEP_BENCH_FLOOR=1 (bench)       also times an analyzer that registers the same per-member action and does nothing:
+//                                         what the telemetry bills for being called at all
 //   LOCKSTEP_BENCH_REACH=1 (any mode)     every worker of the mix also calls the plain classes after its own, so a start
 //                                         reaches every plain class (the worst case for anything that defers plain members)
 var mode = args.Length > 0 ? args[0] : "bench";
@@ -176,10 +178,11 @@ internal static class Bench
     private static async Task<List<(string Name, double Milliseconds)>> TelemetryAsync(Compilation compilation)
     {
         var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: true);
-        var withAnalyzers = compilation.WithAnalyzers(Subjects.Analyzers, options);
+        var analyzers = Environment.GetEnvironmentVariable("LOCKSTEP_BENCH_FLOOR") == "1" ? Subjects.Analyzers.Add(new DriverOnlyAnalyzer()) : Subjects.Analyzers;
+        var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
         await withAnalyzers.GetAnalyzerDiagnosticsAsync();
         var result = new List<(string, double)>();
-        foreach (var analyzer in Subjects.Analyzers)
+        foreach (var analyzer in analyzers)
         {
             var telemetry = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None);
             result.Add((analyzer.GetType().Name, telemetry.ExecutionTime.TotalMilliseconds));
