@@ -467,6 +467,11 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
                 _graph.AddAcquire(_method, node, site.Key.IsMemberOfThis || site.Key.IsThis);
             }
 
+            if (before.May.IsEmpty)
+            {
+                return;
+            }
+
             foreach (var held in before.May)
             {
                 if (_graph.NodeOf(held) is { } from && !SymbolEqualityComparer.Default.Equals(from, node))

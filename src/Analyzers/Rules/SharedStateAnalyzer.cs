@@ -231,6 +231,11 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
                 return true;
             }
 
+            if (observation.May.IsEmpty)
+            {
+                return false; // most nodes: no enumerator to rent for an empty immutable set
+            }
+
             foreach (var key in observation.May)
             {
                 // A semaphore with several slots lets several threads in: it protects nothing.
@@ -481,7 +486,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
 
     private static void AddVariableHints(SyntaxNode update, ISymbol variable, HeldLookup held, Dictionary<ISymbol, List<LockHint>> hints)
     {
-        if (held.At(update) is not { } observation)
+        if (held.At(update) is not { } observation || observation.Must.IsEmpty)
         {
             return;
         }
