@@ -348,8 +348,8 @@ internal sealed class ConcurrencyGraph
 
             var newThreads = new Dictionary<FunctionId, int>();
             var newSharing = new Dictionary<FunctionId, int>();
-            var threadsPerFunction = new Dictionary<FunctionId, Dictionary<ConcurrencySource, int>>();
-            var sharingPerState = new Dictionary<State, Dictionary<ConcurrencySource, int>>();
+            var threadsPerFunction = new Dictionary<FunctionId, SourceCounts>();
+            var sharingPerState = new Dictionary<State, SourceCounts>();
             foreach (var source in sources)
             {
                 foreach (var pair in reachAll[source])
@@ -364,13 +364,13 @@ internal sealed class ConcurrencyGraph
 
             foreach (var pair in threadsPerFunction)
             {
-                newThreads[pair.Key] = GroupedSum(pair.Value);
+                newThreads[pair.Key] = pair.Value.GroupedSum();
             }
 
             foreach (var pair in sharingPerState)
             {
                 // Sharing is per object: the function's sharing is its best-shared object.
-                newSharing[pair.Key.Function] = Math.Max(Get(newSharing, pair.Key.Function), GroupedSum(pair.Value));
+                newSharing[pair.Key.Function] = Math.Max(Get(newSharing, pair.Key.Function), pair.Value.GroupedSum());
             }
 
             if (SameCounts(threads, newThreads) && SameCounts(sharing, newSharing))
@@ -390,7 +390,7 @@ internal sealed class ConcurrencyGraph
             AddTo(sitesByFunction, site.Function, site);
         }
 
-        var totals = new Dictionary<(ISymbol Field, InstanceKey Object), Dictionary<ConcurrencySource, int>>(new FieldObjectComparer());
+        var totals = new Dictionary<(ISymbol Field, InstanceKey Object), SourceCounts>(new FieldObjectComparer());
         foreach (var source in sources)
         {
             foreach (var pair in reachAll[source])
@@ -437,13 +437,13 @@ internal sealed class ConcurrencyGraph
             {
                 if (ObjectOf(site, state.Key, count, source, multiplicity) is not (InstanceKey obj, _)
                     || !totals.TryGetValue(((ISymbol)site.Field.OriginalDefinition, obj), out var perSource)
-                    || GroupedSum(perSource) < Several)
+                    || perSource.GroupedSum() < Several)
                 {
                     continue;
                 }
 
                 racing ??= new HashSet<ConcurrencySource>();
-                racing.UnionWith(perSource.Keys);
+                perSource.AddSourcesTo(racing);
             }
 
             if (racing is not null)
@@ -600,15 +600,62 @@ internal sealed class ConcurrencyGraph
         list.Add(value);
     }
 
-    private static void Add<TKey>(Dictionary<TKey, Dictionary<ConcurrencySource, int>> map, TKey key, ConcurrencySource source, int count)
+    private static void Add<TKey>(Dictionary<TKey, SourceCounts> map, TKey key, ConcurrencySource source, int count)
         where TKey : notnull
     {
         if (!map.TryGetValue(key, out var perSource))
         {
-            map[key] = perSource = new Dictionary<ConcurrencySource, int>();
+            map[key] = perSource = new SourceCounts();
         }
 
-        perSource[source] = Math.Max(perSource.TryGetValue(source, out var known) ? known : 0, count);
+        perSource.Max(source, count);
+    }
+
+    /// <summary>
+    /// The most threads each source brings to one function, object or field: nearly always one source, so that one is
+    /// kept inline and a dictionary made only for a second (the end pass builds one of these per function and object).
+    /// </summary>
+    private sealed class SourceCounts
+    {
+        private ConcurrencySource? _single;
+        private int _singleCount;
+        private Dictionary<ConcurrencySource, int>? _many;
+
+        public void Max(ConcurrencySource source, int count)
+        {
+            if (_many is not null)
+            {
+                _many[source] = Math.Max(_many.TryGetValue(source, out var known) ? known : 0, count);
+            }
+            else if (_single is null)
+            {
+                _single = source;
+                _singleCount = count;
+            }
+            else if (ReferenceEquals(_single, source))
+            {
+                _singleCount = Math.Max(_singleCount, count);
+            }
+            else
+            {
+                _many = new Dictionary<ConcurrencySource, int> { [_single] = _singleCount, [source] = count };
+                _single = null;
+            }
+        }
+
+        public int GroupedSum() => _many is not null ? ConcurrencyGraph.GroupedSum(_many) : _single is null ? 0 : Cap(_singleCount);
+
+        public void AddSourcesTo(HashSet<ConcurrencySource> sources)
+        {
+            if (_many is not null)
+            {
+                sources.UnionWith(_many.Keys);
+            }
+            else if (_single is not null)
+            {
+                sources.Add(_single);
+            }
+        }
     }
 
     /// <summary>

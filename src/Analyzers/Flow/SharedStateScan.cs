@@ -150,6 +150,7 @@ internal sealed class SharedStateScan
 
     // Most blocks (field initializers, small members) record nothing: the lists exist only once something is added,
     // and readers see one shared empty list until then (never added to: every addition goes through the fields).
+    // The properties are typed List<T>, not an interface, so that a foreach uses the list's struct enumerator.
     private List<(ConcurrencyEntry Entry, BlockFunction Enclosing)>? _entries;
     private List<(IOperation Call, IMethodSymbol Target, BlockFunction Caller)>? _calls;
     private List<(IDelegateCreationOperation Creation, BlockFunction Enclosing)>? _delegateUses;
@@ -159,14 +160,14 @@ internal sealed class SharedStateScan
     private Dictionary<ILocalSymbol, IOperation>? _delegateLocals;
     private HashSet<ILocalSymbol>? _reassignedLocals;
 
-    public IReadOnlyList<(ConcurrencyEntry Entry, BlockFunction Enclosing)> Entries => _entries ?? Empty<(ConcurrencyEntry, BlockFunction)>.List;
-    public IReadOnlyList<(IOperation Call, IMethodSymbol Target, BlockFunction Caller)> Calls => _calls ?? Empty<(IOperation, IMethodSymbol, BlockFunction)>.List;
-    public IReadOnlyList<(IDelegateCreationOperation Creation, BlockFunction Enclosing)> DelegateUses => _delegateUses ?? Empty<(IDelegateCreationOperation, BlockFunction)>.List;
-    public IReadOnlyList<(IOperation Update, IOperation Target, BlockFunction Function)> Updates => _updates ?? Empty<(IOperation, IOperation, BlockFunction)>.List;
-    public IReadOnlyList<GuardedAccess> GuardedAccesses => _guardedAccesses ?? Empty<GuardedAccess>.List;
+    public List<(ConcurrencyEntry Entry, BlockFunction Enclosing)> Entries => _entries ?? Empty<(ConcurrencyEntry, BlockFunction)>.List;
+    public List<(IOperation Call, IMethodSymbol Target, BlockFunction Caller)> Calls => _calls ?? Empty<(IOperation, IMethodSymbol, BlockFunction)>.List;
+    public List<(IDelegateCreationOperation Creation, BlockFunction Enclosing)> DelegateUses => _delegateUses ?? Empty<(IDelegateCreationOperation, BlockFunction)>.List;
+    public List<(IOperation Update, IOperation Target, BlockFunction Function)> Updates => _updates ?? Empty<(IOperation, IOperation, BlockFunction)>.List;
+    public List<GuardedAccess> GuardedAccesses => _guardedAccesses ?? Empty<GuardedAccess>.List;
 
     /// <summary>Field references, to learn which lock guards a field elsewhere (for the LS5001 fix).</summary>
-    public IReadOnlyList<(IFieldReferenceOperation Reference, BlockFunction Function)> FieldReferences => _fieldReferences ?? Empty<(IFieldReferenceOperation, BlockFunction)>.List;
+    public List<(IFieldReferenceOperation Reference, BlockFunction Function)> FieldReferences => _fieldReferences ?? Empty<(IFieldReferenceOperation, BlockFunction)>.List;
 
     /// <summary>Delegate locals assigned exactly once, at their declaration: <c>ThreadStart work = () => …;</c>.</summary>
     public bool TryGetDelegateLocal(ILocalSymbol local, out IOperation value)
@@ -181,7 +182,7 @@ internal sealed class SharedStateScan
 
     private static class Empty<T>
     {
-        public static readonly IReadOnlyList<T> List = Array.Empty<T>();
+        public static readonly List<T> List = new(0);
     }
 
     /// <summary>Walks the block; null when it does not bind (no guesses on broken code).</summary>
