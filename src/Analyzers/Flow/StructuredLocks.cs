@@ -173,6 +173,14 @@ internal static class StructuredLocks
                 return _snapshot.Value;
             }
 
+            if (_held.Count == 1)
+            {
+                // One lock held, the usual case: no builders.
+                var one = ImmutableHashSet.Create(_held[0].Key);
+                _snapshot = new HeldLocks(one, one, ImmutableArray.Create(_held[0].Site));
+                return _snapshot.Value;
+            }
+
             var keys = ImmutableHashSet.CreateBuilder<LockKey>();
             var sites = ImmutableArray.CreateBuilder<IOperation>(_held.Count);
             foreach (var (key, site, _) in _held)
