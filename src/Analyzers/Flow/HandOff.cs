@@ -1,3 +1,4 @@
+using Lockstep.Analyzers.Catalog;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -48,7 +49,7 @@ internal static class HandOff
         }
 
         var returned = method.ReturnType;
-        if (returned is INamedTypeSymbol { Name: "Task" or "ValueTask" } task && task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks")
+        if (returned is INamedTypeSymbol { Name: "Task" or "ValueTask" } task && NamespaceNames.Is(task.ContainingNamespace, "System.Threading.Tasks"))
         {
             // An async method hands back its result, not the task (which is disposable, but not a releaser).
             if (task.TypeArguments.Length != 1)
@@ -190,14 +191,14 @@ internal static class HandOff
             return false;
         }
 
-        if (type.Name is "IDisposable" or "IAsyncDisposable" && type.ContainingNamespace?.ToDisplayString() == "System")
+        if (type.Name is "IDisposable" or "IAsyncDisposable" && NamespaceNames.Is(type.ContainingNamespace, "System"))
         {
             return true;
         }
 
         foreach (var @interface in type.AllInterfaces)
         {
-            if (@interface.Name is "IDisposable" or "IAsyncDisposable" && @interface.ContainingNamespace?.ToDisplayString() == "System")
+            if (@interface.Name is "IDisposable" or "IAsyncDisposable" && NamespaceNames.Is(@interface.ContainingNamespace, "System"))
             {
                 return true;
             }

@@ -1241,7 +1241,7 @@ internal sealed class LockFlowAnalysis
 
     private static bool CatchesEverything(ITypeSymbol? type)
         => type is null || type.SpecialType == SpecialType.System_Object
-           || (type.Name == "Exception" && type.ContainingNamespace?.ToDisplayString() == "System");
+           || (type.Name == "Exception" && NamespaceNames.Is(type.ContainingNamespace, "System"));
 
     private List<PathState> AdjustForRegions(List<PathState> state, ImmutableArray<ControlFlowRegion> leaving, ImmutableArray<ControlFlowRegion> entering)
     {

@@ -349,7 +349,7 @@ internal static class StructuredLocks
             }
 
             var type = lockOperation.LockedValue.Type;
-            if (type is null || (type.Name == "Lock" && type.ContainingNamespace?.ToDisplayString() == "System.Threading"))
+            if (type is null || (type.Name == "Lock" && NamespaceNames.Is(type.ContainingNamespace, "System.Threading")))
             {
                 // System.Threading.Lock: the lowering depends on the compiler's version; the graph knows it.
                 return false;

@@ -423,7 +423,7 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
         => invocation.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
 
     private static bool IsInCompilation(IMethodSymbol method, Compilation compilation)
-        => SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, compilation.Assembly);
+        => ReferenceEquals(method.ContainingAssembly, compilation.Assembly) || SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, compilation.Assembly);
 
     /// <summary>Rides on the flow pass: records order edges, summaries and calls made under a lock, and spots blocking calls.</summary>
     private sealed class Observer : ILockFlowObserver
