@@ -66,60 +66,60 @@ internal sealed class LockFlowResult
     /// <summary>The engine adds here (created on first use).</summary>
     public Dictionary<IOperation, AcquireSite> SitesToFill => _sites ??= new();
 
-    /// <summary>Acquires still held when a normal path leaves the body, with a description of that exit.</summary>
     private Dictionary<IOperation, string>? _normalExitLeaks;
 
+    /// <summary>Acquires still held when a normal path leaves the body, with a description of that exit.</summary>
     public Dictionary<IOperation, string> NormalExitLeaks => _normalExitLeaks ?? Empty.NormalExitLeaks;
 
     /// <summary>The engine adds here (created on first use).</summary>
     public Dictionary<IOperation, string> NormalExitLeaksToFill => _normalExitLeaks ??= new();
 
-    /// <summary>Acquires re-entered by a loop's next pass while the previous pass still holds them.</summary>
     private HashSet<IOperation>? _loopLeaks;
 
+    /// <summary>Acquires re-entered by a loop's next pass while the previous pass still holds them.</summary>
     public HashSet<IOperation> LoopLeaks => _loopLeaks ?? Empty.LoopLeaks;
 
     /// <summary>The engine adds here (created on first use).</summary>
     public HashSet<IOperation> LoopLeaksToFill => _loopLeaks ??= new();
 
-    /// <summary>Acquires still held when an exception leaves the body, with the operation that threw.</summary>
     private Dictionary<IOperation, IOperation>? _exceptionalExitLeaks;
 
+    /// <summary>Acquires still held when an exception leaves the body, with the operation that threw.</summary>
     public Dictionary<IOperation, IOperation> ExceptionalExitLeaks => _exceptionalExitLeaks ?? Empty.ExceptionalExitLeaks;
 
     /// <summary>The engine adds here (created on first use).</summary>
     public Dictionary<IOperation, IOperation> ExceptionalExitLeaksToFill => _exceptionalExitLeaks ??= new();
 
-    /// <summary>Releases reached on a path that does not hold the lock; the flag tells whether that path is an exception's.</summary>
     private Dictionary<IOperation, (LockKey Key, LockFamily Family, bool Exceptional)>? _releasesNotHeld;
 
+    /// <summary>Releases reached on a path that does not hold the lock; the flag tells whether that path is an exception's.</summary>
     public Dictionary<IOperation, (LockKey Key, LockFamily Family, bool Exceptional)> ReleasesNotHeld => _releasesNotHeld ?? Empty.ReleasesNotHeld;
 
     /// <summary>The engine adds here (created on first use).</summary>
     public Dictionary<IOperation, (LockKey Key, LockFamily Family, bool Exceptional)> ReleasesNotHeldToFill => _releasesNotHeld ??= new();
 
-    /// <summary>Acquires reached on a path that already holds the same lock, with the acquire that holds it (LS2002, LS4004).</summary>
     private Dictionary<IOperation, IOperation>? _acquiredWhileHeld;
 
+    /// <summary>Acquires reached on a path that already holds the same lock, with the acquire that holds it (LS2002, LS4004).</summary>
     public Dictionary<IOperation, IOperation> AcquiredWhileHeld => _acquiredWhileHeld ?? Empty.AcquiredWhileHeld;
 
     /// <summary>The engine adds here (created on first use).</summary>
     public Dictionary<IOperation, IOperation> AcquiredWhileHeldToFill => _acquiredWhileHeld ??= new();
 
+    private Dictionary<IOperation, IOperation>? _reboundWhileHeld;
+
     /// <summary>
     /// Typestate acquires (<see cref="ITypestateCatalog"/>) still held when the variable naming them is
     /// assigned another object, with that assignment: the first object is no longer reachable by that name.
     /// </summary>
-    private Dictionary<IOperation, IOperation>? _reboundWhileHeld;
-
     public Dictionary<IOperation, IOperation> ReboundWhileHeld => _reboundWhileHeld ?? Empty.ReboundWhileHeld;
 
     /// <summary>The engine adds here (created on first use).</summary>
     public Dictionary<IOperation, IOperation> ReboundWhileHeldToFill => _reboundWhileHeld ??= new();
 
-    /// <summary>Thread-affine acquires held at an await.</summary>
     private Dictionary<IOperation, IOperation>? _heldAcrossAwait;
 
+    /// <summary>Thread-affine acquires held at an await.</summary>
     public Dictionary<IOperation, IOperation> HeldAcrossAwait => _heldAcrossAwait ?? Empty.HeldAcrossAwait;
 
     /// <summary>The engine adds here (created on first use).</summary>
@@ -139,12 +139,12 @@ internal sealed class LockFlowResult
     /// <summary>The engine adds here (created on first use).</summary>
     public HashSet<LockKey> ReleasedKeysToFill => _releasedKeys ??= new();
 
+    private HashSet<ISymbol>? _escapedSymbols;
+
     /// <summary>
     /// Locals and parameters whose resource escapes the body (returned, stored, passed on, captured by a
     /// lambda), for catalogues where that ends the local reasoning: no rule reports on them.
     /// </summary>
-    private HashSet<ISymbol>? _escapedSymbols;
-
     public HashSet<ISymbol> EscapedSymbols => _escapedSymbols ?? Empty.EscapedSymbols;
 
     /// <summary>The engine adds here (created on first use).</summary>
@@ -153,9 +153,9 @@ internal sealed class LockFlowResult
     /// <summary>Whether the rule may report on this resource: it can be followed and did not escape.</summary>
     public bool IsFollowed(LockKey key) => !UntrackableKeys.Contains(key) && !EscapedSymbols.Contains(key.Receiver ?? key.Symbol);
 
-    /// <summary>Locks whose count the engine cannot follow (a counting semaphore acquired again by a loop).</summary>
     private HashSet<LockKey>? _untrackableKeys;
 
+    /// <summary>Locks whose count the engine cannot follow (a counting semaphore acquired again by a loop).</summary>
     public HashSet<LockKey> UntrackableKeys => _untrackableKeys ?? Empty.UntrackableKeys;
 
     /// <summary>The engine adds here (created on first use).</summary>
