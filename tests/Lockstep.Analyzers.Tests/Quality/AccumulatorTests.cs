@@ -1,0 +1,58 @@
+using Lockstep.Analyzers.Flow;
+using Xunit;
+
+namespace Lockstep.Analyzers.Tests.Quality;
+
+/// <summary>The lock-free collector the per-member callbacks hand their records to.</summary>
+public class AccumulatorTests
+{
+    [Fact]
+    public void Snapshot_KeepsTheOrderOfOneThreadsAdds()
+    {
+        var accumulator = new Accumulator<int>();
+        Assert.True(accumulator.IsEmpty);
+        accumulator.AddRange(new List<int> { 1, 2 });
+        accumulator.AddRange(new List<int>());
+        accumulator.Add(3);
+        accumulator.AddRange(new List<int> { 4, 5, 6 });
+
+        Assert.False(accumulator.IsEmpty);
+        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6 }, accumulator.Snapshot());
+    }
+
+    [Fact]
+    public void AddedChunks_AreCopies()
+    {
+        var accumulator = new Accumulator<int>();
+        var items = new List<int> { 1 };
+        accumulator.AddRange(items);
+        items.Add(2);
+
+        Assert.Equal(new[] { 1 }, accumulator.Snapshot());
+    }
+
+    [Fact]
+    public async Task ConcurrentAdds_LoseNothingAndDuplicateNothing()
+    {
+        var accumulator = new Accumulator<int>();
+        const int Threads = 8;
+        const int PerThread = 20_000;
+        using var start = new ManualResetEventSlim();
+        var workers = Enumerable.Range(0, Threads).Select(t => Task.Run(() =>
+        {
+            start.Wait();
+            for (var i = 0; i < PerThread; i += 4)
+            {
+                var value = t * PerThread + i;
+                accumulator.AddRange(new List<int> { value, value + 1, value + 2 });
+                accumulator.Add(value + 3);
+            }
+        })).ToArray();
+        start.Set();
+        await Task.WhenAll(workers);
+
+        var all = accumulator.Snapshot();
+        Assert.Equal(Threads * PerThread, all.Length);
+        Assert.Equal(Enumerable.Range(0, Threads * PerThread), all.OrderBy(v => v));
+    }
+}
