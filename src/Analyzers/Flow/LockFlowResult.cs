@@ -58,10 +58,10 @@ internal interface ILockFlowObserver
 /// <summary>Everything the lock-pairing rules need from one analysis of one body.</summary>
 internal sealed class LockFlowResult
 {
-    // Reads go through the plain names; the engine writes through the ...ToFill names (see Empty below).
+    // Reads go through the plain names (a shared empty until the engine adds); the engine writes through the ...ToFill names.
     private Dictionary<IOperation, AcquireSite>? _sites;
 
-    public Dictionary<IOperation, AcquireSite> Sites => _sites ?? Empty.Sites;
+    public Dictionary<IOperation, AcquireSite> Sites => _sites ?? SharedEmpty<Dictionary<IOperation, AcquireSite>>.Instance;
 
     /// <summary>The engine adds here (created on first use).</summary>
     public Dictionary<IOperation, AcquireSite> SitesToFill => _sites ??= new();
@@ -69,7 +69,7 @@ internal sealed class LockFlowResult
     private Dictionary<IOperation, string>? _normalExitLeaks;
 
     /// <summary>Acquires still held when a normal path leaves the body, with a description of that exit.</summary>
-    public Dictionary<IOperation, string> NormalExitLeaks => _normalExitLeaks ?? Empty.NormalExitLeaks;
+    public Dictionary<IOperation, string> NormalExitLeaks => _normalExitLeaks ?? SharedEmpty<Dictionary<IOperation, string>>.Instance;
 
     /// <summary>The engine adds here (created on first use).</summary>
     public Dictionary<IOperation, string> NormalExitLeaksToFill => _normalExitLeaks ??= new();
@@ -77,7 +77,7 @@ internal sealed class LockFlowResult
     private HashSet<IOperation>? _loopLeaks;
 
     /// <summary>Acquires re-entered by a loop's next pass while the previous pass still holds them.</summary>
-    public HashSet<IOperation> LoopLeaks => _loopLeaks ?? Empty.LoopLeaks;
+    public HashSet<IOperation> LoopLeaks => _loopLeaks ?? SharedEmpty<HashSet<IOperation>>.Instance;
 
     /// <summary>The engine adds here (created on first use).</summary>
     public HashSet<IOperation> LoopLeaksToFill => _loopLeaks ??= new();
@@ -85,7 +85,7 @@ internal sealed class LockFlowResult
     private Dictionary<IOperation, IOperation>? _exceptionalExitLeaks;
 
     /// <summary>Acquires still held when an exception leaves the body, with the operation that threw.</summary>
-    public Dictionary<IOperation, IOperation> ExceptionalExitLeaks => _exceptionalExitLeaks ?? Empty.ExceptionalExitLeaks;
+    public Dictionary<IOperation, IOperation> ExceptionalExitLeaks => _exceptionalExitLeaks ?? SharedEmpty<Dictionary<IOperation, IOperation>>.Instance;
 
     /// <summary>The engine adds here (created on first use).</summary>
     public Dictionary<IOperation, IOperation> ExceptionalExitLeaksToFill => _exceptionalExitLeaks ??= new();
@@ -93,7 +93,7 @@ internal sealed class LockFlowResult
     private Dictionary<IOperation, (LockKey Key, LockFamily Family, bool Exceptional)>? _releasesNotHeld;
 
     /// <summary>Releases reached on a path that does not hold the lock; the flag tells whether that path is an exception's.</summary>
-    public Dictionary<IOperation, (LockKey Key, LockFamily Family, bool Exceptional)> ReleasesNotHeld => _releasesNotHeld ?? Empty.ReleasesNotHeld;
+    public Dictionary<IOperation, (LockKey Key, LockFamily Family, bool Exceptional)> ReleasesNotHeld => _releasesNotHeld ?? SharedEmpty<Dictionary<IOperation, (LockKey Key, LockFamily Family, bool Exceptional)>>.Instance;
 
     /// <summary>The engine adds here (created on first use).</summary>
     public Dictionary<IOperation, (LockKey Key, LockFamily Family, bool Exceptional)> ReleasesNotHeldToFill => _releasesNotHeld ??= new();
@@ -101,7 +101,7 @@ internal sealed class LockFlowResult
     private Dictionary<IOperation, IOperation>? _acquiredWhileHeld;
 
     /// <summary>Acquires reached on a path that already holds the same lock, with the acquire that holds it (LS2002, LS4004).</summary>
-    public Dictionary<IOperation, IOperation> AcquiredWhileHeld => _acquiredWhileHeld ?? Empty.AcquiredWhileHeld;
+    public Dictionary<IOperation, IOperation> AcquiredWhileHeld => _acquiredWhileHeld ?? SharedEmpty<Dictionary<IOperation, IOperation>>.Instance;
 
     /// <summary>The engine adds here (created on first use).</summary>
     public Dictionary<IOperation, IOperation> AcquiredWhileHeldToFill => _acquiredWhileHeld ??= new();
@@ -112,7 +112,7 @@ internal sealed class LockFlowResult
     /// Typestate acquires (<see cref="ITypestateCatalog"/>) still held when the variable naming them is
     /// assigned another object, with that assignment: the first object is no longer reachable by that name.
     /// </summary>
-    public Dictionary<IOperation, IOperation> ReboundWhileHeld => _reboundWhileHeld ?? Empty.ReboundWhileHeld;
+    public Dictionary<IOperation, IOperation> ReboundWhileHeld => _reboundWhileHeld ?? SharedEmpty<Dictionary<IOperation, IOperation>>.Instance;
 
     /// <summary>The engine adds here (created on first use).</summary>
     public Dictionary<IOperation, IOperation> ReboundWhileHeldToFill => _reboundWhileHeld ??= new();
@@ -120,21 +120,21 @@ internal sealed class LockFlowResult
     private Dictionary<IOperation, IOperation>? _heldAcrossAwait;
 
     /// <summary>Thread-affine acquires held at an await.</summary>
-    public Dictionary<IOperation, IOperation> HeldAcrossAwait => _heldAcrossAwait ?? Empty.HeldAcrossAwait;
+    public Dictionary<IOperation, IOperation> HeldAcrossAwait => _heldAcrossAwait ?? SharedEmpty<Dictionary<IOperation, IOperation>>.Instance;
 
     /// <summary>The engine adds here (created on first use).</summary>
     public Dictionary<IOperation, IOperation> HeldAcrossAwaitToFill => _heldAcrossAwait ??= new();
 
     private HashSet<LockKey>? _acquiredKeys;
 
-    public HashSet<LockKey> AcquiredKeys => _acquiredKeys ?? Empty.AcquiredKeys;
+    public HashSet<LockKey> AcquiredKeys => _acquiredKeys ?? SharedEmpty<HashSet<LockKey>>.Instance;
 
     /// <summary>The engine adds here (created on first use).</summary>
     public HashSet<LockKey> AcquiredKeysToFill => _acquiredKeys ??= new();
 
     private HashSet<LockKey>? _releasedKeys;
 
-    public HashSet<LockKey> ReleasedKeys => _releasedKeys ?? Empty.ReleasedKeys;
+    public HashSet<LockKey> ReleasedKeys => _releasedKeys ?? SharedEmpty<HashSet<LockKey>>.Instance;
 
     /// <summary>The engine adds here (created on first use).</summary>
     public HashSet<LockKey> ReleasedKeysToFill => _releasedKeys ??= new();
@@ -145,7 +145,7 @@ internal sealed class LockFlowResult
     /// Locals and parameters whose resource escapes the body (returned, stored, passed on, captured by a
     /// lambda), for catalogues where that ends the local reasoning: no rule reports on them.
     /// </summary>
-    public HashSet<ISymbol> EscapedSymbols => _escapedSymbols ?? Empty.EscapedSymbols;
+    public HashSet<ISymbol> EscapedSymbols => _escapedSymbols ?? SharedEmpty<HashSet<ISymbol>>.Instance;
 
     /// <summary>The engine adds here (created on first use).</summary>
     public HashSet<ISymbol> EscapedSymbolsToFill => _escapedSymbols ??= new(SymbolEqualityComparer.Default);
@@ -156,35 +156,15 @@ internal sealed class LockFlowResult
     private HashSet<LockKey>? _untrackableKeys;
 
     /// <summary>Locks whose count the engine cannot follow (a counting semaphore acquired again by a loop).</summary>
-    public HashSet<LockKey> UntrackableKeys => _untrackableKeys ?? Empty.UntrackableKeys;
+    public HashSet<LockKey> UntrackableKeys => _untrackableKeys ?? SharedEmpty<HashSet<LockKey>>.Instance;
 
     /// <summary>The engine adds here (created on first use).</summary>
     public HashSet<LockKey> UntrackableKeysToFill => _untrackableKeys ??= new();
 
-    /// <summary>
-    /// What a result reads as before the engine added anything: most bodies record nothing in most of these, and a
-    /// result is made for every body of every member, so they are created on first use (the <c>…ToFill</c>
-    /// accessors) and read as these shared, always-empty instances until then. Nothing may add to them.
-    /// </summary>
     /// <summary>For the tests: nothing has written through a read accessor into the shared empties.</summary>
     internal static bool SharedEmptiesAreEmpty()
-        => Empty.Sites.Count + Empty.NormalExitLeaks.Count + Empty.LoopLeaks.Count + Empty.ExceptionalExitLeaks.Count + Empty.ReleasesNotHeld.Count
-           + Empty.AcquiredWhileHeld.Count + Empty.ReboundWhileHeld.Count + Empty.HeldAcrossAwait.Count + Empty.AcquiredKeys.Count
-           + Empty.ReleasedKeys.Count + Empty.EscapedSymbols.Count + Empty.UntrackableKeys.Count == 0;
-
-    private static class Empty
-    {
-        public static readonly Dictionary<IOperation, AcquireSite> Sites = new();
-        public static readonly Dictionary<IOperation, string> NormalExitLeaks = new();
-        public static readonly HashSet<IOperation> LoopLeaks = new();
-        public static readonly Dictionary<IOperation, IOperation> ExceptionalExitLeaks = new();
-        public static readonly Dictionary<IOperation, (LockKey Key, LockFamily Family, bool Exceptional)> ReleasesNotHeld = new();
-        public static readonly Dictionary<IOperation, IOperation> AcquiredWhileHeld = new();
-        public static readonly Dictionary<IOperation, IOperation> ReboundWhileHeld = new();
-        public static readonly Dictionary<IOperation, IOperation> HeldAcrossAwait = new();
-        public static readonly HashSet<LockKey> AcquiredKeys = new();
-        public static readonly HashSet<LockKey> ReleasedKeys = new();
-        public static readonly HashSet<ISymbol> EscapedSymbols = new(SymbolEqualityComparer.Default);
-        public static readonly HashSet<LockKey> UntrackableKeys = new();
-    }
+        => SharedEmpty<Dictionary<IOperation, AcquireSite>>.Instance.Count + SharedEmpty<Dictionary<IOperation, string>>.Instance.Count
+           + SharedEmpty<HashSet<IOperation>>.Instance.Count + SharedEmpty<Dictionary<IOperation, IOperation>>.Instance.Count
+           + SharedEmpty<Dictionary<IOperation, (LockKey Key, LockFamily Family, bool Exceptional)>>.Instance.Count
+           + SharedEmpty<HashSet<LockKey>>.Instance.Count + SharedEmpty<HashSet<ISymbol>>.Instance.Count == 0;
 }

@@ -160,14 +160,14 @@ internal sealed class SharedStateScan
     private Dictionary<ILocalSymbol, IOperation>? _delegateLocals;
     private HashSet<ILocalSymbol>? _reassignedLocals;
 
-    public List<(ConcurrencyEntry Entry, BlockFunction Enclosing)> Entries => _entries ?? Empty<(ConcurrencyEntry, BlockFunction)>.List;
-    public List<(IOperation Call, IMethodSymbol Target, BlockFunction Caller)> Calls => _calls ?? Empty<(IOperation, IMethodSymbol, BlockFunction)>.List;
-    public List<(IDelegateCreationOperation Creation, BlockFunction Enclosing)> DelegateUses => _delegateUses ?? Empty<(IDelegateCreationOperation, BlockFunction)>.List;
-    public List<(IOperation Update, IOperation Target, BlockFunction Function)> Updates => _updates ?? Empty<(IOperation, IOperation, BlockFunction)>.List;
-    public List<GuardedAccess> GuardedAccesses => _guardedAccesses ?? Empty<GuardedAccess>.List;
+    public List<(ConcurrencyEntry Entry, BlockFunction Enclosing)> Entries => _entries ?? SharedEmpty<List<(ConcurrencyEntry, BlockFunction)>>.Instance;
+    public List<(IOperation Call, IMethodSymbol Target, BlockFunction Caller)> Calls => _calls ?? SharedEmpty<List<(IOperation, IMethodSymbol, BlockFunction)>>.Instance;
+    public List<(IDelegateCreationOperation Creation, BlockFunction Enclosing)> DelegateUses => _delegateUses ?? SharedEmpty<List<(IDelegateCreationOperation, BlockFunction)>>.Instance;
+    public List<(IOperation Update, IOperation Target, BlockFunction Function)> Updates => _updates ?? SharedEmpty<List<(IOperation, IOperation, BlockFunction)>>.Instance;
+    public List<GuardedAccess> GuardedAccesses => _guardedAccesses ?? SharedEmpty<List<GuardedAccess>>.Instance;
 
     /// <summary>Field references, to learn which lock guards a field elsewhere (for the LS5001 fix).</summary>
-    public List<(IFieldReferenceOperation Reference, BlockFunction Function)> FieldReferences => _fieldReferences ?? Empty<(IFieldReferenceOperation, BlockFunction)>.List;
+    public List<(IFieldReferenceOperation Reference, BlockFunction Function)> FieldReferences => _fieldReferences ?? SharedEmpty<List<(IFieldReferenceOperation, BlockFunction)>>.Instance;
 
     /// <summary>Delegate locals assigned exactly once, at their declaration: <c>ThreadStart work = () => …;</c>.</summary>
     public bool TryGetDelegateLocal(ILocalSymbol local, out IOperation value)
@@ -179,11 +179,6 @@ internal sealed class SharedStateScan
     /// <summary>The block records nothing any shared-state rule looks at.</summary>
     public bool IsEmpty => !SawLock && _entries is null && _calls is null && _delegateUses is null && _updates is null
                            && _guardedAccesses is null && _fieldReferences is null;
-
-    private static class Empty<T>
-    {
-        public static readonly List<T> List = new(0);
-    }
 
     /// <summary>Walks the block; null when it does not bind (no guesses on broken code).</summary>
     public static SharedStateScan? Run(OperationBlockAnalysisContextView context, PrimitiveCatalog catalog, ConcurrencyEntries entries, GuardedMembers? guards)

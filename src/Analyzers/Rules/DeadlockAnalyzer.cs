@@ -69,16 +69,20 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationBlockAction(block =>
             {
                 var owner = block.OwningSymbol as IMethodSymbol;
+                var index = BlockIndex.For(block);
                 if (members.Skips(block.OperationBlocks, block.CancellationToken))
                 {
                     // The member names no lock and no condition: it acquires nothing and waits on nothing, but a lock
                     // holder may reach other locks through the calls it makes.
-                    RecordCalls(block.OperationBlocks, owner, graph, compilation, block.CancellationToken);
+                    foreach (var invocation in index.Invocations)
+                    {
+                        RecordCall(invocation, owner, graph, compilation);
+                    }
+
                     RecordPropertyAlias(block, graph);
                     return;
                 }
 
-                var index = BlockIndex.For(block);
                 var sawLock = index.HasLockStatement;
                 foreach (var invocation in index.Invocations)
                 {
@@ -96,10 +100,7 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
                             invocation.TargetMethod.ContainingType.Name + "." + invocation.TargetMethod.Name));
                     }
 
-                    if (CallerOf(invocation, owner) is { } caller && IsInCompilation(invocation.TargetMethod, compilation))
-                    {
-                        graph.AddCall(caller, invocation.TargetMethod, IsOnThis(invocation));
-                    }
+                    RecordCall(invocation, owner, graph, compilation);
                 }
 
                 RecordPropertyAlias(block, graph);
@@ -372,48 +373,12 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// The calls a member makes to methods of this compilation, as the full pass records them (<see cref="CallerOf"/>:
-    /// the member's own and its local functions'; a lambda's calls are made by whoever runs it, so none are recorded).
+    /// A call to a method of this compilation, for the summaries (<see cref="CallerOf"/>: the member's own and its local
+    /// functions'; a lambda's calls are made by whoever runs it, so none are recorded).
     /// </summary>
-    private static void RecordCalls(ImmutableArray<IOperation> blocks, IMethodSymbol? owner, LockOrderGraph graph, Compilation compilation, CancellationToken cancellationToken)
+    private static void RecordCall(IInvocationOperation invocation, IMethodSymbol? owner, LockOrderGraph graph, Compilation compilation)
     {
-        var calls = new List<(IInvocationOperation Invocation, IMethodSymbol Caller)>();
-        var stack = new Stack<(IOperation Operation, IMethodSymbol? Caller)>();
-        foreach (var block in blocks)
-        {
-            stack.Push((block, owner));
-        }
-
-        var visited = 0;
-        while (stack.Count > 0)
-        {
-            if ((++visited & 255) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            var (operation, caller) = stack.Pop();
-            switch (operation.Kind)
-            {
-                case OperationKind.AnonymousFunction:
-                    continue;
-                case OperationKind.LocalFunction when operation is ILocalFunctionOperation localFunction:
-                    caller = localFunction.Symbol;
-                    break;
-                case OperationKind.Invocation when caller is not null && operation is IInvocationOperation invocation && IsInCompilation(invocation.TargetMethod, compilation):
-                    calls.Add((invocation, caller));
-                    break;
-            }
-
-            foreach (var child in operation.ChildOperations)
-            {
-                stack.Push((child, caller));
-            }
-        }
-
-        // Source order, as the full pass adds them.
-        calls.Sort((x, y) => x.Invocation.Syntax.SpanStart.CompareTo(y.Invocation.Syntax.SpanStart));
-        foreach (var (invocation, caller) in calls)
+        if (IsInCompilation(invocation.TargetMethod, compilation) && CallerOf(invocation, owner) is { } caller)
         {
             graph.AddCall(caller, invocation.TargetMethod, IsOnThis(invocation));
         }

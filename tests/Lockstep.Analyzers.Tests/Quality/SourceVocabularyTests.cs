@@ -21,6 +21,10 @@ public class SourceVocabularyTests
         return diagnostics;
     }
 
+    /// <summary>Every Lockstep analyzer on one source file compiled with the runtime; none of them may throw.</summary>
+    private static async Task<ImmutableArray<Diagnostic>> AnalyzeCleanlyAsync(string source)
+        => await AnalyzeCleanlyAsync(await AnalyzerHarness.CompileAsync(source));
+
     /// <summary>What the compilation-wide gates see in <paramref name="text"/> (the member-level concerns are tested apart).</summary>
     private static Concern Scan(string text) => SourceVocabulary.Scan(SourceText.From(text), CancellationToken.None).Concerns & Concern.Gates;
 
@@ -214,7 +218,7 @@ public class SourceVocabularyTests
     public async Task LockOrder_ThroughAMemberThatNamesNoLock_IsStillFound()
     {
         // Audit names no lock, so the deadlock rules only record its calls; the cycle _a -> _b -> _a runs through it.
-        var compilation = await AnalyzerHarness.CompileAsync("""
+        var diagnostics = await AnalyzeCleanlyAsync("""
             public class Accounts
             {
                 private readonly object _a = new();
@@ -229,8 +233,6 @@ public class SourceVocabularyTests
                 public void Report() { lock (_b) { lock (_a) { } } }
             }
             """);
-
-        var diagnostics = await AnalyzeCleanlyAsync(compilation);
         Assert.Contains(diagnostics, d => d.Id == "LS2001");
     }
 
@@ -238,7 +240,7 @@ public class SourceVocabularyTests
     public async Task QueueProbe_InAMemberThatDoesNotNameTheQueueType_IsStillFound()
     {
         // The member never names the queue's type (the field declaration does), only its members.
-        var compilation = await AnalyzerHarness.CompileAsync("""
+        var diagnostics = await AnalyzeCleanlyAsync("""
             using System.Collections.Concurrent;
 
             public class Buffer
@@ -254,8 +256,6 @@ public class SourceVocabularyTests
                 }
             }
             """);
-
-        var diagnostics = await AnalyzeCleanlyAsync(compilation);
         Assert.Contains(diagnostics, d => d.Id == "LS3001");
     }
 
@@ -300,9 +300,9 @@ public class SourceVocabularyTests
     [Fact]
     public async Task SharedState_ThroughMembersThatNameNothing_IsStillFound()
     {
-        // Hit, Bump and Apply name no start, lock or child: LS5001 records them only when a start reaches them (at the
-        // end of the compilation), through two calls and a lambda run by the callee.
-        var compilation = await AnalyzerHarness.CompileAsync("""
+        // Hit, Bump and Apply name no start, lock or child, so no member gate may skip them: the start reaches the update
+        // through two calls and a lambda run by the callee.
+        var diagnostics = await AnalyzeCleanlyAsync("""
             public class Counter
             {
                 private int _hits;
@@ -321,8 +321,6 @@ public class SourceVocabularyTests
                 public void CrawlAll(int[] pages) => System.Threading.Tasks.Parallel.ForEach(pages, _ => _counter.Hit());
             }
             """);
-
-        var diagnostics = await AnalyzeCleanlyAsync(compilation);
         Assert.Contains(diagnostics, d => d.Id == "LS5001" && d.GetMessage().Contains("_hits", StringComparison.Ordinal));
     }
 
@@ -330,7 +328,7 @@ public class SourceVocabularyTests
     public async Task SharedState_MembersThatNoStartReaches_AreNotReported()
     {
         // The same counter, called from a plain loop: nothing starts concurrent work that reaches it.
-        var compilation = await AnalyzerHarness.CompileAsync("""
+        var diagnostics = await AnalyzeCleanlyAsync("""
             public class Counter
             {
                 private int _hits;
@@ -347,8 +345,6 @@ public class SourceVocabularyTests
                 public void Elsewhere() => System.Threading.Tasks.Task.Run(() => System.Console.WriteLine("unrelated"));
             }
             """);
-
-        var diagnostics = await AnalyzeCleanlyAsync(compilation);
         Assert.DoesNotContain(diagnostics, d => d.Id == "LS5001");
     }
 
@@ -357,7 +353,7 @@ public class SourceVocabularyTests
     {
         // Audit.Write names no lock: its calls are recorded only when a summary needs them, and the call under _a goes
         // through the interface, so the implementation must be known before its calls are.
-        var compilation = await AnalyzerHarness.CompileAsync("""
+        var diagnostics = await AnalyzeCleanlyAsync("""
             public interface IAudit { void Write(); }
 
             public sealed class Audit : IAudit
@@ -388,8 +384,6 @@ public class SourceVocabularyTests
                 public void Transfer() { lock (Ledger.A) { _audit.Write(); } }
             }
             """);
-
-        var diagnostics = await AnalyzeCleanlyAsync(compilation);
         Assert.Contains(diagnostics, d => d.Id == "LS2001");
     }
 
@@ -397,7 +391,7 @@ public class SourceVocabularyTests
     public async Task QueueProbe_NamedOnlyByCommonWords_IsStillFound()
     {
         // Count and TryPeek are both too common for the compilation gate: the member gate must still let this through.
-        var compilation = await AnalyzerHarness.CompileAsync("""
+        var diagnostics = await AnalyzeCleanlyAsync("""
             using System.Collections.Concurrent;
 
             public class Inbox
@@ -416,8 +410,6 @@ public class SourceVocabularyTests
                 }
             }
             """);
-
-        var diagnostics = await AnalyzeCleanlyAsync(compilation);
         Assert.Contains(diagnostics, d => d.Id == "LS3001");
     }
 }
