@@ -62,7 +62,7 @@ internal static class Bench
 {
     public static async Task<int> RunAsync(int classes, int repetitions)
     {
-        Console.WriteLine($"Lockstep analyzer cost: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {classes} classes, median of {repetitions} runs");
+        Console.WriteLine($"Lockstep analyzer cost: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {classes} classes, median of {repetitions} runs, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} garbage collector");
         Console.WriteLine();
 
         // Warm-up: JIT the compiler and the analyzers before anything is timed.
@@ -410,6 +410,7 @@ internal sealed class DriverOnlyAnalyzer : DiagnosticAnalyzer
 
     public override void Initialize(AnalysisContext context)
     {
+        context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterOperationBlockAction(_ => { });
     }
