@@ -41,7 +41,7 @@ internal sealed class BlockIndex
     private static BlockIndex Build(ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
     {
         var index = new BlockIndex();
-        var stack = new Stack<IOperation>(64);
+        var stack = WalkStack.Rent();
         foreach (var block in blocks)
         {
             stack.Push(block);
@@ -81,6 +81,8 @@ internal sealed class BlockIndex
                 stack.Push(child);
             }
         }
+
+        WalkStack.Return(stack);
 
         // Source order, as the driver would have called the operation actions.
         Sort(index.Invocations);

@@ -54,19 +54,15 @@ internal sealed class OperationCache<T>
         }
 
         var created = create(argument);
-        if (Monitor.TryEnter(slot))
+        // A writer claims the slot by making its version odd with one compare-and-swap; a writer that finds it claimed
+        // (or changed since it looked) skips remembering its value. (Monitor.TryEnter went down its slow path here on
+        // every call, which cost more than the lookup it guards.)
+        var version = Volatile.Read(ref slot.Version);
+        if ((version & 1) == 0 && Interlocked.CompareExchange(ref slot.Version, version + 1, version) == version)
         {
-            try
-            {
-                Interlocked.Increment(ref slot.Version);
-                slot.Key.SetTarget(key);
-                slot.Value.SetTarget(created);
-                Interlocked.Increment(ref slot.Version);
-            }
-            finally
-            {
-                Monitor.Exit(slot);
-            }
+            slot.Key.SetTarget(key);
+            slot.Value.SetTarget(created);
+            Volatile.Write(ref slot.Version, version + 2);
         }
 
         return created;

@@ -186,12 +186,13 @@ internal sealed class SharedStateScan
         var scan = new SharedStateScan(context.Owner, context.Compilation, context.CancellationToken);
         var found = new List<ConcurrencyEntry>();
         // Pre-order, children in source order (what DescendantsAndSelf gives), on one explicit stack: no iterator per block.
-        var stack = new Stack<IOperation>(32);
+        var stack = WalkStack.Rent();
         var visited = 0;
         foreach (var block in context.Blocks)
         {
             if (block.Syntax.ContainsDiagnostics && block.Syntax.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
             {
+                WalkStack.Return(stack);
                 return null;
             }
 
@@ -206,6 +207,7 @@ internal sealed class SharedStateScan
                 var operation = stack.Pop();
                 if (operation.Kind == OperationKind.Invalid)
                 {
+                    WalkStack.Return(stack);
                     return null;
                 }
 
@@ -217,6 +219,7 @@ internal sealed class SharedStateScan
             }
         }
 
+        WalkStack.Return(stack);
         if (scan._reassignedLocals is not null && scan._delegateLocals is not null)
         {
             foreach (var local in scan._reassignedLocals)
