@@ -422,13 +422,19 @@ internal sealed class ConcurrencyGraph
             }
         }
 
-        foreach (var site in allSites.OrderBy(s => s.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(s => s.Location.SourceSpan.Start))
+        // Only unprotected sites that something reaches without a lock can be reported: sort just those into source order.
+        var candidates = new List<(FieldUpdateSite Site, List<(ConcurrencySource Source, State State, int Count)> Reaching)>();
+        foreach (var site in allSites)
+        {
+            if (!site.IsProtected && unlockedByFunction.TryGetValue(site.Function, out var reaching))
+            {
+                candidates.Add((site, reaching));
+            }
+        }
+
+        foreach (var (site, reaching) in candidates.OrderBy(c => c.Site.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(c => c.Site.Location.SourceSpan.Start))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (site.IsProtected || !unlockedByFunction.TryGetValue(site.Function, out var reaching))
-            {
-                continue;
-            }
 
             // Every object the site may update without a lock that several threads update: the message names all their starts
             // (a union, so the report does not depend on the order the compilation was analyzed in).
