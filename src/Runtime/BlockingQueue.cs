@@ -38,9 +38,10 @@ public class BlockingQueue<T>
 
     /// <summary>
     /// The items. Consumers take from it without the lock, as a channel's readers do, so producers and consumers do
-    /// not contend on every item (and a consumer preempted mid-take holds nobody up). Items enter it only under the
-    /// lock (a waiting consumer must be handed the item instead, a closed queue must refuse it, and waiting producers
-    /// are admitted in FIFO order), and a get that finds it empty takes the lock to look again and register.
+    /// not contend on every item (and a consumer preempted mid-take holds nobody up). Items enter it under the lock
+    /// (a waiting consumer must be handed the item instead, a closed queue must refuse it, and waiting producers are
+    /// admitted in FIFO order), except in an unbounded queue that counts no tasks, where puts take no lock at all
+    /// (<see cref="TryPutWithoutLock"/>); a get that finds it empty takes the lock to look again and register.
     /// </summary>
     private readonly System.Collections.Concurrent.ConcurrentQueue<T> _items = new();
 
@@ -51,6 +52,13 @@ public class BlockingQueue<T>
     /// </summary>
     private int _count;
     private bool _closed;
+
+    /// <summary>
+    /// Unbounded queues that count no tasks (<see cref="PutsWithoutLock"/>): puts between their look at
+    /// <see cref="_closed"/> and the end of their enqueue. Raised before the look, with a full fence, so once the queue
+    /// is closed and this is zero no item can still arrive: only then may a consumer conclude "closed and drained".
+    /// </summary>
+    private int _putsInFlight;
     private WaitList _getters;
     private WaitList _putters;
 
@@ -71,7 +79,15 @@ public class BlockingQueue<T>
         ArgumentOutOfRangeException.ThrowIfNegative(maxSize);
         _maxSize = maxSize;
         _countTasks = countTasks;
+        PutsWithoutLock = maxSize == 0 && !countTasks;
     }
+
+    /// <summary>
+    /// An unbounded queue that counts no tasks never makes a producer wait and admits no producer in any order, so its
+    /// puts take no lock (see <see cref="TryPutWithoutLock"/>); producers then never queue behind one another on the lock,
+    /// or behind a holder the scheduler preempted.
+    /// </summary>
+    private bool PutsWithoutLock { get; }
 
     /// <summary>The capacity the queue was created with; 0 means unbounded.</summary>
     /// <remarks>Python: <c>q.maxsize</c>.</remarks>
@@ -194,13 +210,18 @@ public class BlockingQueue<T>
             return ValueTask.FromCanceled(cancellationToken);
         }
 
+        if (PutsWithoutLock)
+        {
+            return TryPutWithoutLock(item) ? default : ValueTask.FromException(NewClosedForPut());
+        }
+
         AsyncQueueWaiter<T> waiter;
         QueueWaiter<T>? wake = null;
         lock (Sync)
         {
             if (_closed)
             {
-                return ValueTask.FromException(NewClosed());
+                return ValueTask.FromException(NewClosedForPut());
             }
 
             if (TryPutLocked(item, ref wake))
@@ -332,22 +353,32 @@ public class BlockingQueue<T>
 
         AsyncQueueWaiter<T> waiter;
         QueueWaiter<T>? wake = null;
-        lock (Sync)
+        while (true)
         {
-            if (TryTakeLocked(out item, ref wake))
+            lock (Sync)
             {
-                goto Got;
+                if (TryTakeLocked(out item, ref wake))
+                {
+                    goto Got;
+                }
+
+                if (!_closed)
+                {
+                    waiter = new AsyncQueueWaiter<T>(this, isPutter: false);
+                    LinkGetterLocked(waiter, ref wake);
+                    break;
+                }
+
+                if (!PutsStillArriving())
+                {
+                    return ValueTask.FromException<T>(NewClosed());
+                }
             }
 
-            if (_closed)
-            {
-                return ValueTask.FromException<T>(NewClosed());
-            }
-
-            waiter = new AsyncQueueWaiter<T>(this, isPutter: false);
-            _getters.AddFirst(waiter); // newest first: see TryPutLocked
+            WaitForPutsInFlight(); // see GetCore
         }
 
+        wake?.Wake(); // may be this very waiter, handed an item at once
         waiter.Register(cancellationToken);
         return new ValueTask<T>(waiter, waiter.Version);
 
@@ -372,17 +403,39 @@ public class BlockingQueue<T>
             }
 
             Volatile.Write(ref _closed, true);
+            Interlocked.MemoryBarrier(); // closed before puts in flight are counted: see TryPutWithoutLock
             while (_putters.RemoveFirst() is QueueWaiter<T> putter)
             {
                 putter.Complete(QueueWaiter<T>.Closed);
                 putter.Wake();
             }
 
-            while (_getters.RemoveFirst() is QueueWaiter<T> getter)
+            if (!PutsWithoutLock)
             {
-                getter.Complete(QueueWaiter<T>.Closed);
-                getter.Wake();
+                CloseWaitingConsumersLocked();
+                return;
             }
+        }
+
+        // Puts take no lock here: the ones that began before the close finish (handing items to waiting consumers,
+        // which needs the lock), then what they put goes to consumers still waiting, and only the rest learn of the close.
+        WaitForPutsInFlight();
+        QueueWaiter<T>? wake = null;
+        lock (Sync)
+        {
+            HandToWaitingConsumersLocked(ref wake);
+            CloseWaitingConsumersLocked();
+        }
+
+        wake?.Wake();
+    }
+
+    private void CloseWaitingConsumersLocked()
+    {
+        while (_getters.RemoveFirst() is QueueWaiter<T> getter)
+        {
+            getter.Complete(QueueWaiter<T>.Closed);
+            getter.Wake();
         }
     }
 
@@ -493,9 +546,97 @@ public class BlockingQueue<T>
 
     private static QueueClosedException NewClosed() => new("The queue has been closed and has no items left.");
 
+    private static QueueClosedException NewClosedForPut() => new("The queue has been closed: no more items can be put.");
+
+    /// <summary>
+    /// The put of a <see cref="PutsWithoutLock"/> queue: false when the queue is closed. Two hand-shakes keep it exact.
+    /// With <see cref="Close"/>: the put announces itself (<see cref="_putsInFlight"/>, full fence) before it looks at
+    /// <see cref="_closed"/>, and a consumer concludes "closed and drained" only once it sees the queue closed and no put
+    /// in flight, so an item whose put succeeded is always delivered. With sleeping consumers: the put enqueues, then
+    /// (full fence) looks for one; a consumer links itself, then (full fence) looks for items (<see cref="LinkGetterLocked"/>),
+    /// so at least one of the two sees the other and no consumer sleeps beside an item.
+    /// </summary>
+    private bool TryPutWithoutLock(T item)
+    {
+        Interlocked.Increment(ref _putsInFlight);
+        if (Volatile.Read(ref _closed))
+        {
+            Interlocked.Decrement(ref _putsInFlight);
+            return false;
+        }
+
+        _items.Enqueue(item);
+        Interlocked.MemoryBarrier();
+        if (_getters.HasWaiters())
+        {
+            HandToWaitingConsumers();
+        }
+
+        Interlocked.Decrement(ref _putsInFlight);
+        return true;
+    }
+
+    /// <summary>Hands queued items to waiting consumers, while there are both (<see cref="PutsWithoutLock"/> queues).</summary>
+    private void HandToWaitingConsumers()
+    {
+        QueueWaiter<T>? wake = null;
+        lock (Sync)
+        {
+            HandToWaitingConsumersLocked(ref wake);
+        }
+
+        wake?.Wake();
+    }
+
+    private void HandToWaitingConsumersLocked(ref QueueWaiter<T>? wake)
+    {
+        while (_getters.First is QueueWaiter<T> getter && _items.TryDequeue(out var item))
+        {
+            _getters.Remove(getter);
+            getter.Item = item;
+            getter.Complete(QueueWaiter<T>.Done);
+            WakeLater(getter, ref wake);
+        }
+    }
+
+    /// <summary>
+    /// Links a consumer that found no item. On a <see cref="PutsWithoutLock"/> queue an item may have been enqueued
+    /// since it looked (puts take no lock): after a full fence it looks again and, if one is there, is handed it at once
+    /// (then its wait returns immediately).
+    /// </summary>
+    private void LinkGetterLocked(QueueWaiter<T> getter, ref QueueWaiter<T>? wake)
+    {
+        _getters.AddFirst(getter); // newest first: see PlaceLocked
+        if (PutsWithoutLock)
+        {
+            Interlocked.MemoryBarrier();
+            HandToWaitingConsumersLocked(ref wake);
+        }
+    }
+
+    /// <summary>
+    /// A consumer found the queue closed and empty. On a <see cref="PutsWithoutLock"/> queue a put that began before
+    /// the close may still be enqueueing: true when the consumer must wait for it (outside the lock) and look again.
+    /// </summary>
+    private bool PutsStillArriving() => PutsWithoutLock && Volatile.Read(ref _putsInFlight) != 0;
+
+    private void WaitForPutsInFlight()
+    {
+        var spinner = default(SpinWait);
+        while (Volatile.Read(ref _putsInFlight) != 0)
+        {
+            spinner.SpinOnce();
+        }
+    }
+
     /// <summary>Puts, waiting up to <paramref name="milliseconds"/>; false on timeout.</summary>
     private bool PutCore(T item, int milliseconds, CancellationToken cancellationToken)
     {
+        if (PutsWithoutLock)
+        {
+            return TryPutWithoutLock(item) ? true : throw new QueueClosedException("The queue has been closed: no more items can be put.");
+        }
+
         if (milliseconds != 0 && _maxSize > 0 && Volatile.Read(ref _count) >= _maxSize)
         {
             SpinWhile(full: true);
@@ -566,30 +707,41 @@ public class BlockingQueue<T>
 
         SyncQueueWaiter<T> waiter;
         QueueWaiter<T>? wake = null;
-        lock (Sync)
+        while (true)
         {
-            if (TryTakeLocked(out item, ref wake))
+            lock (Sync)
             {
-                goto Got;
+                if (TryTakeLocked(out item, ref wake))
+                {
+                    goto Got;
+                }
+
+                if (_closed)
+                {
+                    if (!PutsStillArriving())
+                    {
+                        item = default!;
+                        return Outcome.Closed;
+                    }
+                }
+                else if (milliseconds == 0)
+                {
+                    item = default!;
+                    return Outcome.Empty;
+                }
+                else
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    waiter = SyncQueueWaiter<T>.Rent();
+                    LinkGetterLocked(waiter, ref wake);
+                    break;
+                }
             }
 
-            if (_closed)
-            {
-                item = default!;
-                return Outcome.Closed;
-            }
-
-            if (milliseconds == 0)
-            {
-                item = default!;
-                return Outcome.Empty;
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            waiter = SyncQueueWaiter<T>.Rent();
-            _getters.AddFirst(waiter); // newest first: see TryPutLocked
+            WaitForPutsInFlight(); // closed, but a put that began before the close is still enqueueing: look again after it
         }
 
+        wake?.Wake(); // may be this very waiter, handed an item at once: its wait then returns immediately
         var status = Park(waiter, ref _getters, milliseconds, cancellationToken);
         item = waiter.Item;
         waiter.Item = default!;
@@ -808,7 +960,8 @@ public class BlockingQueue<T>
     /// <summary>Takes the oldest item, if any; under the lock, so a consumer that finds none can register as a waiter.</summary>
     private bool TryTakeLocked(out T item, ref QueueWaiter<T>? wake)
     {
-        // Producers enqueue under the lock, so an item put before this get took the lock is visible here.
+        // Producers enqueue under the lock (or, without it, look for linked consumers after enqueueing: see
+        // LinkGetterLocked), so an item put before this get took the lock is visible here or handed over later.
         if (!_items.TryDequeue(out var taken))
         {
             item = default!;

@@ -270,6 +270,112 @@ public class RaceTests
         Finishes(Task.WhenAll(consumers), "consumers");
         Assert.DoesNotContain(seen, n => n != 1);
     }
+
+    /// <summary>
+    /// An unbounded queue's puts take no lock: a close racing with them must still deliver every item whose put
+    /// succeeded (consumers end only once the puts that began before the close are in), and refuse every later one.
+    /// </summary>
+    [Fact]
+    public void Unbounded_CloseRacingWithPuts_DeliversEverySuccessfulPutOnce()
+    {
+        for (var round = 0; round < 40; round++)
+        {
+            var q = new BlockingQueue<int>();
+            var accepted = new int[4][];
+            var producers = Enumerable.Range(0, 4).Select(p => Spawn(() =>
+            {
+                var mine = new List<int>();
+                try
+                {
+                    for (var i = 0; ; i++)
+                    {
+                        var item = p * 1_000_000 + i;
+                        if ((i & 1) == 0)
+                        {
+                            q.Put(item);
+                        }
+                        else
+                        {
+                            q.PutAsync(item).AsTask().GetAwaiter().GetResult();
+                        }
+
+                        mine.Add(item);
+                    }
+                }
+                catch (QueueClosedException)
+                {
+                }
+
+                accepted[p] = mine.ToArray();
+            })).ToArray();
+            var received = new List<int>[2];
+            var consumers = Enumerable.Range(0, 2).Select(c => Spawn(() =>
+            {
+                var got = new List<int>();
+                if (c == 0)
+                {
+                    got.AddRange(q.Consume());
+                }
+                else
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            got.Add(q.GetAsync().AsTask().GetAwaiter().GetResult());
+                        }
+                        catch (QueueClosedException)
+                        {
+                            break;
+                        }
+                    }
+                }
+
+                received[c] = got;
+            })).ToArray();
+
+            Thread.Sleep(round % 3);
+            q.Close();
+            Finishes(Task.WhenAll(producers), "producers");
+            Finishes(Task.WhenAll(consumers), "consumers");
+            var sent = accepted.SelectMany(a => a).OrderBy(x => x).ToArray();
+            var got = received.SelectMany(r => r).OrderBy(x => x).ToArray();
+            Assert.Equal(sent, got);
+            Assert.Throws<QueueClosedException>(() => q.Put(-1));
+        }
+    }
+
+    /// <summary>
+    /// Unbounded puts look for sleeping consumers without the lock, right after enqueueing, while a consumer links
+    /// itself and then looks for items: one item at a time, each must wake the consumer waiting for it.
+    /// </summary>
+    [Fact]
+    public void Unbounded_OneItemAtATime_NoConsumerSleepsBesideAnItem()
+    {
+        var q = new BlockingQueue<int>();
+        var back = new BlockingQueue<int>();
+        const int Rounds = 20_000;
+        var consumer = Spawn(() =>
+        {
+            for (var i = 0; i < Rounds; i++)
+            {
+                var item = (i % 3) switch
+                {
+                    0 => q.Get(Patience),
+                    1 => q.GetAsync().AsTask().GetAwaiter().GetResult(),
+                    _ => q.TryGet(out var x, Patience) ? x : -1,
+                };
+                back.Put(item);
+            }
+        });
+        for (var i = 0; i < Rounds; i++)
+        {
+            q.Put(i);
+            Assert.Equal(i, back.Get(Patience));
+        }
+
+        Finishes(consumer, "consumer");
+    }
 }
 
 public class InterruptTests
