@@ -79,7 +79,6 @@ public class BlockingQueue<T>
         ArgumentOutOfRangeException.ThrowIfNegative(maxSize);
         _maxSize = maxSize;
         _countTasks = countTasks;
-        PutsWithoutLock = maxSize == 0 && !countTasks;
     }
 
     /// <summary>
@@ -87,7 +86,7 @@ public class BlockingQueue<T>
     /// puts take no lock (see <see cref="TryPutWithoutLock"/>); producers then never queue behind one another on the lock,
     /// or behind a holder the scheduler preempted.
     /// </summary>
-    private bool PutsWithoutLock { get; }
+    private bool PutsWithoutLock => _maxSize == 0 && !_countTasks;
 
     /// <summary>The capacity the queue was created with; 0 means unbounded.</summary>
     /// <remarks>Python: <c>q.maxsize</c>.</remarks>
@@ -592,11 +591,17 @@ public class BlockingQueue<T>
     {
         while (_getters.First is QueueWaiter<T> getter && _items.TryDequeue(out var item))
         {
-            _getters.Remove(getter);
-            getter.Item = item;
-            getter.Complete(QueueWaiter<T>.Done);
-            WakeLater(getter, ref wake);
+            HandOverLocked(getter, item, ref wake);
         }
+    }
+
+    /// <summary>Completes a waiting consumer with <paramref name="item"/>; it is woken once the lock is released.</summary>
+    private void HandOverLocked(QueueWaiter<T> getter, T item, ref QueueWaiter<T>? wake)
+    {
+        _getters.Remove(getter);
+        getter.Item = item;
+        getter.Complete(QueueWaiter<T>.Done);
+        WakeLater(getter, ref wake);
     }
 
     /// <summary>
@@ -634,7 +639,7 @@ public class BlockingQueue<T>
     {
         if (PutsWithoutLock)
         {
-            return TryPutWithoutLock(item) ? true : throw new QueueClosedException("The queue has been closed: no more items can be put.");
+            return TryPutWithoutLock(item) ? true : throw NewClosedForPut();
         }
 
         if (milliseconds != 0 && _maxSize > 0 && Volatile.Read(ref _count) >= _maxSize)
@@ -648,7 +653,7 @@ public class BlockingQueue<T>
         {
             if (_closed)
             {
-                throw new QueueClosedException("The queue has been closed: no more items can be put.");
+                throw NewClosedForPut();
             }
 
             if (TryPutLocked(item, ref wake))
@@ -874,10 +879,7 @@ public class BlockingQueue<T>
         CountPut();
         if (_getters.First is QueueWaiter<T> getter)
         {
-            _getters.Remove(getter);
-            getter.Item = item;
-            getter.Complete(QueueWaiter<T>.Done);
-            WakeLater(getter, ref wake);
+            HandOverLocked(getter, item, ref wake);
             return;
         }
 

@@ -42,47 +42,52 @@ internal sealed class BlockIndex
     {
         var index = new BlockIndex();
         var stack = WalkStack.Rent();
-        foreach (var block in blocks)
+        try
         {
-            stack.Push(block);
-        }
+            foreach (var block in blocks)
+            {
+                stack.Push(block);
+            }
 
-        var visited = 0;
-        while (stack.Count > 0)
+            var visited = 0;
+            while (stack.Count > 0)
+            {
+                if ((++visited & 255) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                var operation = stack.Pop();
+                // By kind (a field read), not by interface type tests: this runs on every operation of every member looked at.
+                switch (operation.Kind)
+                {
+                    case OperationKind.Invocation when operation is IInvocationOperation invocation:
+                        index.Invocations.Add(invocation);
+                        break;
+                    case OperationKind.ObjectCreation when operation is IObjectCreationOperation creation:
+                        index.ObjectCreations.Add(creation);
+                        break;
+                    case OperationKind.SimpleAssignment when operation is ISimpleAssignmentOperation assignment:
+                        index.SimpleAssignments.Add(assignment);
+                        break;
+                    case OperationKind.PropertyReference when operation is IPropertyReferenceOperation property:
+                        index.PropertyReferences.Add(property);
+                        break;
+                    case OperationKind.Lock:
+                        index.HasLockStatement = true;
+                        break;
+                }
+
+                foreach (var child in operation.ChildOperations)
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+        finally
         {
-            if ((++visited & 255) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            var operation = stack.Pop();
-            // By kind (a field read), not by interface type tests: this runs on every operation of every member looked at.
-            switch (operation.Kind)
-            {
-                case OperationKind.Invocation when operation is IInvocationOperation invocation:
-                    index.Invocations.Add(invocation);
-                    break;
-                case OperationKind.ObjectCreation when operation is IObjectCreationOperation creation:
-                    index.ObjectCreations.Add(creation);
-                    break;
-                case OperationKind.SimpleAssignment when operation is ISimpleAssignmentOperation assignment:
-                    index.SimpleAssignments.Add(assignment);
-                    break;
-                case OperationKind.PropertyReference when operation is IPropertyReferenceOperation property:
-                    index.PropertyReferences.Add(property);
-                    break;
-                case OperationKind.Lock:
-                    index.HasLockStatement = true;
-                    break;
-            }
-
-            foreach (var child in operation.ChildOperations)
-            {
-                stack.Push(child);
-            }
+            WalkStack.Return(stack);
         }
-
-        WalkStack.Return(stack);
 
         // Source order, as the driver would have called the operation actions.
         Sort(index.Invocations);

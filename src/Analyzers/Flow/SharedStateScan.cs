@@ -187,39 +187,43 @@ internal sealed class SharedStateScan
         var found = new List<ConcurrencyEntry>();
         // Pre-order, children in source order (what DescendantsAndSelf gives), on one explicit stack: no iterator per block.
         var stack = WalkStack.Rent();
-        var visited = 0;
-        foreach (var block in context.Blocks)
+        try
         {
-            if (block.Syntax.ContainsDiagnostics && block.Syntax.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
+            var visited = 0;
+            foreach (var block in context.Blocks)
             {
-                WalkStack.Return(stack);
-                return null;
-            }
-
-            stack.Push(block);
-            while (stack.Count > 0)
-            {
-                if ((++visited & 63) == 0)
+                if (block.Syntax.ContainsDiagnostics && block.Syntax.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
                 {
-                    context.CancellationToken.ThrowIfCancellationRequested();
-                }
-
-                var operation = stack.Pop();
-                if (operation.Kind == OperationKind.Invalid)
-                {
-                    WalkStack.Return(stack);
                     return null;
                 }
 
-                scan.Visit(operation, catalog, entries, guards, found);
-                foreach (var child in operation.ChildOperations.Reverse())
+                stack.Push(block);
+                while (stack.Count > 0)
                 {
-                    stack.Push(child);
+                    if ((++visited & 63) == 0)
+                    {
+                        context.CancellationToken.ThrowIfCancellationRequested();
+                    }
+
+                    var operation = stack.Pop();
+                    if (operation.Kind == OperationKind.Invalid)
+                    {
+                        return null;
+                    }
+
+                    scan.Visit(operation, catalog, entries, guards, found);
+                    foreach (var child in operation.ChildOperations.Reverse())
+                    {
+                        stack.Push(child);
+                    }
                 }
             }
         }
+        finally
+        {
+            WalkStack.Return(stack);
+        }
 
-        WalkStack.Return(stack);
         if (scan._reassignedLocals is not null && scan._delegateLocals is not null)
         {
             foreach (var local in scan._reassignedLocals)

@@ -5,8 +5,8 @@ namespace Lockstep.Analyzers.Flow;
 /// <summary>
 /// The explicit stack the per-member walks push operations on, kept per analysis thread and reused: every member of
 /// the compilation is walked, and a fresh stack each time (its array regrown as the tree deepens) was a steady share
-/// of what the analyzers allocated. A walk rents it and returns it empty; a walk cut short (cancellation, an early
-/// return) that does not return it only costs a new stack next time.
+/// of what the analyzers allocated. A walk rents it and returns it in a <c>finally</c>, however it ends (an early
+/// return on broken code, cancellation).
 /// </summary>
 internal static class WalkStack
 {
@@ -26,7 +26,7 @@ internal static class WalkStack
         return stack;
     }
 
-    /// <summary>Hands the stack back, emptied (so it keeps no operation tree alive).</summary>
+    /// <summary>Hands the stack back, emptied (so it keeps no operation tree alive, whatever the walk left on it).</summary>
     public static void Return(Stack<IOperation> stack)
     {
         stack.Clear();
