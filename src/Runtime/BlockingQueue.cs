@@ -46,19 +46,20 @@ public class BlockingQueue<T>
     private readonly System.Collections.Concurrent.ConcurrentQueue<T> _items = new();
 
     /// <summary>
-    /// Bounded queues only: the slots in use, at most <see cref="_maxSize"/>. Raised under the lock before an item
-    /// is enqueued; lowered without the lock by the consumer that dequeued it, which then admits a waiting producer
-    /// (see <see cref="Took"/> for why none is left waiting while there is room).
+    /// The two counters written on every item, away from the fields every call reads (see <see cref="HotCounters"/>).
+    /// <para>
+    /// <c>Count</c>, bounded queues only: the slots in use, at most <see cref="_maxSize"/>. Raised under the lock before
+    /// an item is enqueued; lowered without the lock by the consumer that dequeued it, which then admits a waiting
+    /// producer (see <see cref="Took"/> for why none is left waiting while there is room).
+    /// </para>
+    /// <para>
+    /// <c>PutsInFlight</c>, unbounded queues that count no tasks (<see cref="PutsWithoutLock"/>): puts between their
+    /// look at <see cref="_closed"/> and the end of their enqueue. Raised before the look, with a full fence, so once the
+    /// queue is closed and this is zero no item can still arrive: only then may a consumer conclude "closed and drained".
+    /// </para>
     /// </summary>
-    private int _count;
+    private readonly HotCounters _hot = new();
     private bool _closed;
-
-    /// <summary>
-    /// Unbounded queues that count no tasks (<see cref="PutsWithoutLock"/>): puts between their look at
-    /// <see cref="_closed"/> and the end of their enqueue. Raised before the look, with a full fence, so once the queue
-    /// is closed and this is zero no item can still arrive: only then may a consumer conclude "closed and drained".
-    /// </summary>
-    private int _putsInFlight;
     private WaitList _getters;
     private WaitList _putters;
 
@@ -111,7 +112,7 @@ public class BlockingQueue<T>
     /// (analyzer rule LS3001: write <c>q.TryPut(x)</c>).
     /// </summary>
     /// <remarks>Python: <c>q.full()</c>.</remarks>
-    public bool IsFull => _maxSize > 0 && Volatile.Read(ref _count) >= _maxSize;
+    public bool IsFull => _maxSize > 0 && Volatile.Read(ref _hot.Count) >= _maxSize;
 
     /// <summary>Whether <see cref="Close"/> has been called. Items may still be left to drain.</summary>
     /// <remarks>Python: <c>q.is_shutdown</c> (3.13).</remarks>
@@ -549,7 +550,7 @@ public class BlockingQueue<T>
 
     /// <summary>
     /// The put of a <see cref="PutsWithoutLock"/> queue: false when the queue is closed. Two hand-shakes keep it exact.
-    /// With <see cref="Close"/>: the put announces itself (<see cref="_putsInFlight"/>, full fence) before it looks at
+    /// With <see cref="Close"/>: the put announces itself (<c>PutsInFlight</c>, full fence) before it looks at
     /// <see cref="_closed"/>, and a consumer concludes "closed and drained" only once it sees the queue closed and no put
     /// in flight, so an item whose put succeeded is always delivered. With sleeping consumers: the put enqueues, then
     /// (full fence) looks for one; a consumer links itself, then (full fence) looks for items (<see cref="LinkGetterLocked"/>),
@@ -557,10 +558,10 @@ public class BlockingQueue<T>
     /// </summary>
     private bool TryPutWithoutLock(T item)
     {
-        Interlocked.Increment(ref _putsInFlight);
+        Interlocked.Increment(ref _hot.PutsInFlight);
         if (Volatile.Read(ref _closed))
         {
-            Interlocked.Decrement(ref _putsInFlight);
+            Interlocked.Decrement(ref _hot.PutsInFlight);
             return false;
         }
 
@@ -571,7 +572,7 @@ public class BlockingQueue<T>
             HandToWaitingConsumers();
         }
 
-        Interlocked.Decrement(ref _putsInFlight);
+        Interlocked.Decrement(ref _hot.PutsInFlight);
         return true;
     }
 
@@ -623,12 +624,12 @@ public class BlockingQueue<T>
     /// A consumer found the queue closed and empty. On a <see cref="PutsWithoutLock"/> queue a put that began before
     /// the close may still be enqueueing: true when the consumer must wait for it (outside the lock) and look again.
     /// </summary>
-    private bool PutsStillArriving() => PutsWithoutLock && Volatile.Read(ref _putsInFlight) != 0;
+    private bool PutsStillArriving() => PutsWithoutLock && Volatile.Read(ref _hot.PutsInFlight) != 0;
 
     private void WaitForPutsInFlight()
     {
         var spinner = default(SpinWait);
-        while (Volatile.Read(ref _putsInFlight) != 0)
+        while (Volatile.Read(ref _hot.PutsInFlight) != 0)
         {
             spinner.SpinOnce();
         }
@@ -642,7 +643,7 @@ public class BlockingQueue<T>
             return TryPutWithoutLock(item) ? true : throw NewClosedForPut();
         }
 
-        if (milliseconds != 0 && _maxSize > 0 && Volatile.Read(ref _count) >= _maxSize)
+        if (milliseconds != 0 && _maxSize > 0 && Volatile.Read(ref _hot.Count) >= _maxSize)
         {
             SpinWhile(full: true);
         }
@@ -776,7 +777,7 @@ public class BlockingQueue<T>
 
         var spinner = default(SpinWait);
         while (spinner.Count < WaitSpins && !Volatile.Read(ref _closed)
-            && (full ? Volatile.Read(ref _count) >= _maxSize : IsEmpty))
+            && (full ? Volatile.Read(ref _hot.Count) >= _maxSize : IsEmpty))
         {
             spinner.SpinOnce(sleep1Threshold: -1);
         }
@@ -858,7 +859,7 @@ public class BlockingQueue<T>
                 }
             }
 
-            if (_getters.IsEmpty && Volatile.Read(ref _count) >= _maxSize)
+            if (_getters.IsEmpty && Volatile.Read(ref _hot.Count) >= _maxSize)
             {
                 return false;
             }
@@ -885,7 +886,7 @@ public class BlockingQueue<T>
 
         if (_maxSize > 0)
         {
-            Interlocked.Increment(ref _count); // before the enqueue: the count never trails the items
+            Interlocked.Increment(ref _hot.Count); // before the enqueue: the count never trails the items
         }
 
         _items.Enqueue(item);
@@ -906,7 +907,7 @@ public class BlockingQueue<T>
     /// <summary>Admits waiting producers, first come first served, while there is room.</summary>
     private void AdmitLocked(ref QueueWaiter<T>? wake)
     {
-        while (_putters.First is QueueWaiter<T> putter && (!_getters.IsEmpty || Volatile.Read(ref _count) < _maxSize))
+        while (_putters.First is QueueWaiter<T> putter && (!_getters.IsEmpty || Volatile.Read(ref _hot.Count) < _maxSize))
         {
             _putters.Remove(putter);
             PlaceLocked(putter.Item, ref wake);
@@ -940,7 +941,7 @@ public class BlockingQueue<T>
     {
         if (_maxSize > 0)
         {
-            Interlocked.Decrement(ref _count);
+            Interlocked.Decrement(ref _hot.Count);
             if (_putters.HasWaiters())
             {
                 AdmitWaitingProducers();
@@ -973,7 +974,7 @@ public class BlockingQueue<T>
         item = taken;
         if (_maxSize > 0)
         {
-            Interlocked.Decrement(ref _count);
+            Interlocked.Decrement(ref _hot.Count);
             AdmitLocked(ref wake);
         }
 
