@@ -302,6 +302,7 @@ internal sealed class ConcurrencyGraph
         => _hints.GetOrAdd(field.OriginalDefinition, static _ => new GuardSummary()).Add(hint);
 
     /// <summary>The unprotected updates that several threads reach, with the starts that make them several.</summary>
+    [MethodImpl(Jit.OncePerCompilation)]
     public List<(FieldUpdateSite Site, IReadOnlyList<ConcurrencySource> Sources)> Resolve(CancellationToken cancellationToken)
     {
         var reports = new List<(FieldUpdateSite, IReadOnlyList<ConcurrencySource>)>();
@@ -514,10 +515,12 @@ internal sealed class ConcurrencyGraph
         }
     }
 
+    [MethodImpl(Jit.OncePerCompilation)]
     private static int Multiplicity(ConcurrencySource source, Dictionary<FunctionId, int> threads)
         => source.EnclosingIsPlainLambda ? Several : Cap(source.LocalMultiplier * Math.Max(1, Get(threads, source.Enclosing)));
 
     /// <summary>The object a site updates, seen from a state a source reached, and how many of the source's threads update it.</summary>
+    [MethodImpl(Jit.OncePerCompilation)]
     private static (InstanceKey, int)? ObjectOf(FieldUpdateSite site, InstanceKey? stateKey, int stateCount, ConcurrencySource source, Dictionary<ConcurrencySource, int> multiplicity)
     {
         if (site.Field.IsStatic)
@@ -530,6 +533,7 @@ internal sealed class ConcurrencyGraph
     }
 
     /// <summary>The callee's (or the accessed) object, seen from the caller's object.</summary>
+    [MethodImpl(Jit.OncePerCompilation)]
     private static (InstanceKey? Key, int Count) Transform(Receiver receiver, InstanceKey? key, int count, ConcurrencySource source, Dictionary<ConcurrencySource, int> multiplicity)
         => receiver.Kind switch
         {
@@ -540,6 +544,7 @@ internal sealed class ConcurrencyGraph
             _ => (null, count),
         };
 
+    [MethodImpl(Jit.OncePerCompilation)]
     private static Dictionary<State, int> Reach(ConcurrencySource source, Dictionary<FunctionId, List<CallEdge>> edges, Dictionary<ConcurrencySource, int> multiplicity, Dictionary<ConcurrencySource, int> sharedThis, bool unlockedOnly)
     {
         var visited = new Dictionary<State, int>();
@@ -595,6 +600,7 @@ internal sealed class ConcurrencyGraph
         return visited;
     }
 
+    [MethodImpl(Jit.OncePerCompilation)]
     private static void AddTo<TKey, TValue>(Dictionary<TKey, List<TValue>> map, TKey key, TValue value)
         where TKey : notnull
     {
@@ -606,6 +612,7 @@ internal sealed class ConcurrencyGraph
         list.Add(value);
     }
 
+    [MethodImpl(Jit.OncePerCompilation)]
     private static void Add<TKey>(Dictionary<TKey, SourceCounts> map, TKey key, ConcurrencySource source, int count)
         where TKey : notnull
     {
@@ -627,6 +634,7 @@ internal sealed class ConcurrencyGraph
         private int _singleCount;
         private Dictionary<ConcurrencySource, int>? _many;
 
+        [MethodImpl(Jit.OncePerCompilation)]
         public void Max(ConcurrencySource source, int count)
         {
             if (_many is not null)
@@ -649,8 +657,10 @@ internal sealed class ConcurrencyGraph
             }
         }
 
+        [MethodImpl(Jit.OncePerCompilation)]
         public int GroupedSum() => _many is not null ? ConcurrencyGraph.GroupedSum(_many) : _single is null ? 0 : Cap(_singleCount);
 
+        [MethodImpl(Jit.OncePerCompilation)]
         public void AddSourcesTo(HashSet<ConcurrencySource> sources)
         {
             if (_many is not null)
@@ -668,6 +678,7 @@ internal sealed class ConcurrencyGraph
     /// The threads several sources add up to: independent starts add; starts waited for in sequence in one
     /// function count as the largest of them (the bodies of one such start, like <c>Parallel.Invoke(a, b)</c>, add).
     /// </summary>
+    [MethodImpl(Jit.OncePerCompilation)]
     public static int GroupedSum(Dictionary<ConcurrencySource, int> perSource)
     {
         if (perSource.Count == 1)
@@ -708,10 +719,12 @@ internal sealed class ConcurrencyGraph
         return Cap(total);
     }
 
+    [MethodImpl(Jit.OncePerCompilation)]
     private static bool SameCounts<TKey>(Dictionary<TKey, int> a, Dictionary<TKey, int> b)
         where TKey : notnull
         => a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var value) && value == pair.Value);
 
+    [MethodImpl(Jit.OncePerCompilation)]
     private static int Get<TKey>(Dictionary<TKey, int> map, TKey key)
         where TKey : notnull
         => map.TryGetValue(key, out var value) ? value : 0;

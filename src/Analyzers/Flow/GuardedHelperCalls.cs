@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
 namespace Lockstep.Analyzers.Flow;
@@ -86,6 +87,7 @@ internal sealed class GuardedHelperCalls
     public void AddDeferred(DeferredGuardedAccess access) => _deferred.Add(access);
 
     /// <summary>The deferred accesses some call reaches without the lock, with why ("'Counter.Reset' calls it without holding it").</summary>
+    [MethodImpl(Jit.OncePerCompilation)]
     public List<(DeferredGuardedAccess Access, string Why)> Resolve(CancellationToken cancellationToken)
     {
         var results = new List<(DeferredGuardedAccess, string)>();
@@ -119,6 +121,7 @@ internal sealed class GuardedHelperCalls
     }
 
     /// <summary>Why some call of <paramref name="helper"/> may run without the lock; null when every call holds it.</summary>
+    [MethodImpl(Jit.OncePerCompilation)]
     private static string? FirstUncovered(IMethodSymbol helper, LockKey required, bool write, Dictionary<IMethodSymbol, List<HelperCall>> callsByCallee, HashSet<IMethodSymbol> inProgress)
     {
         // A helper that nothing calls (or reached again through recursion) adds no unlocked path.
@@ -160,6 +163,7 @@ internal sealed class GuardedHelperCalls
     }
 
     /// <summary>The caller holds the required lock of the object the helper runs on.</summary>
+    [MethodImpl(Jit.OncePerCompilation)]
     private static bool HoldsAtCall(HelperCall call, LockKey required, bool write)
     {
         LockKey mapped;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Lockstep.Analyzers.Catalog;
 using Microsoft.CodeAnalysis;
 
@@ -129,6 +130,7 @@ internal sealed class LockOrderGraph
         private readonly Dictionary<IMethodSymbol, HashSet<ISymbol>> _allSummary = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, HashSet<ISymbol>> _selfSummary = new(SymbolEqualityComparer.Default);
 
+        [MethodImpl(Jit.OncePerCompilation)]
         public Resolved(LockOrderGraph graph, CancellationToken cancellationToken)
         {
             _graph = graph;
@@ -145,6 +147,7 @@ internal sealed class LockOrderGraph
         /// <summary>Locks of its own instance (or static) a call on <c>this</c> may take.</summary>
         public HashSet<ISymbol> SelfAcquires(IMethodSymbol method) => Summary(method.OriginalDefinition, self: true, _selfSummary);
 
+        [MethodImpl(Jit.OncePerCompilation)]
         private void IndexImplementations()
         {
             var methods = new HashSet<IMethodSymbol>(_graph._callees.Keys.Concat(_graph._acquires.Keys), SymbolEqualityComparer.Default);
@@ -176,6 +179,7 @@ internal sealed class LockOrderGraph
             }
         }
 
+        [MethodImpl(Jit.OncePerCompilation)]
         private void AddImplementation(IMethodSymbol declared, IMethodSymbol implementation)
         {
             var key = declared.OriginalDefinition;
@@ -188,6 +192,7 @@ internal sealed class LockOrderGraph
             list.Add(implementation);
         }
 
+        [MethodImpl(Jit.OncePerCompilation)]
         private IEnumerable<IMethodSymbol> Targets(IMethodSymbol callee)
         {
             yield return callee;
@@ -201,6 +206,7 @@ internal sealed class LockOrderGraph
         }
 
         /// <summary>Memoized depth-first summary; a method on the current path contributes what is known so far (recursion ends).</summary>
+        [MethodImpl(Jit.OncePerCompilation)]
         private HashSet<ISymbol> Summary(IMethodSymbol method, bool self, Dictionary<IMethodSymbol, HashSet<ISymbol>> memo)
         {
             if (memo.TryGetValue(method, out var known))
@@ -231,6 +237,7 @@ internal sealed class LockOrderGraph
             return result;
         }
 
+        [MethodImpl(Jit.OncePerCompilation)]
         private List<OrderEdge> BuildEdges()
         {
             var edges = new List<OrderEdge>();
@@ -270,6 +277,7 @@ internal sealed class LockOrderGraph
         }
 
         /// <summary>For each edge on a cycle, the edges of one path back from its target to its source.</summary>
+        [MethodImpl(Jit.OncePerCompilation)]
         public List<(OrderEdge Edge, List<OrderEdge> Back)> Cycles()
         {
             var outgoing = new Dictionary<ISymbol, List<OrderEdge>>(SymbolEqualityComparer.Default);
@@ -311,6 +319,7 @@ internal sealed class LockOrderGraph
             return result;
         }
 
+        [MethodImpl(Jit.OncePerCompilation)]
         private static List<OrderEdge>? ShortestPath(Dictionary<ISymbol, List<OrderEdge>> outgoing, ISymbol from, ISymbol to, Dictionary<ISymbol, int> component, int id)
         {
             var previous = new Dictionary<ISymbol, OrderEdge>(SymbolEqualityComparer.Default);
@@ -351,6 +360,7 @@ internal sealed class LockOrderGraph
         }
 
         /// <summary>Tarjan's strongly connected components (iterative), keyed by node.</summary>
+        [MethodImpl(Jit.OncePerCompilation)]
         private static Dictionary<ISymbol, int> StronglyConnected(Dictionary<ISymbol, List<OrderEdge>> outgoing)
         {
             var index = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Lockstep.Analyzers.Catalog;
 using Lockstep.Analyzers.Flow;
 using Microsoft.CodeAnalysis;
@@ -156,6 +157,7 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    [MethodImpl(Jit.OncePerCompilation)]
     private static void ReportAtEnd(CompilationAnalysisContext context, LockOrderGraph graph, LockFacts facts)
     {
         var resolved = graph.Resolve(context.CancellationToken);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Lockstep.Analyzers.Catalog;
 using Lockstep.Analyzers.Flow;
 using Microsoft.CodeAnalysis;
@@ -523,6 +524,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         return single;
     }
 
+    [MethodImpl(Jit.OncePerCompilation)]
     private static ImmutableDictionary<string, string?> WithLock(ImmutableDictionary<string, string?> properties, LockHint hint, string guarded)
     {
         var key = hint.Key;
@@ -749,6 +751,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>"Parallel.For in Program.Main", or two of them joined with "and".</summary>
+    [MethodImpl(Jit.OncePerCompilation)]
     private static string DescribeSources(IReadOnlyList<ConcurrencySource> sources)
     {
         var descriptions = sources.Select(s => s.Description).Distinct(StringComparer.Ordinal).OrderBy(d => d, StringComparer.Ordinal).ToList();
@@ -1121,6 +1124,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
 
     // ------------------------------------------------------------------ compilation end
 
+    [MethodImpl(Jit.OncePerCompilation)]
     private static void ReportAtEnd(CompilationAnalysisContext context, CompilationState state)
     {
         foreach (var (site, sources) in state.Graph.Resolve(context.CancellationToken))
