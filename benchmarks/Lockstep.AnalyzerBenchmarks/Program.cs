@@ -165,14 +165,14 @@ internal static class Bench
         foreach (var (name, times) in perAnalyzer.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var median = Median(times);
-            var context = name is nameof(DriverOnlyAnalyzer) or nameof(OperationTreeAnalyzer);
-            if (!context)
+            var helper = name is nameof(DriverOnlyAnalyzer) or nameof(OperationTreeAnalyzer);
+            if (!helper)
             {
                 total += median;
                 best += times.Min();
             }
 
-            Console.WriteLine($"  {(context ? "(" + name + ")" : name),-26} {median,8:F1} ms  {100 * median / compileMedian,6:F2} % of compile   (best run {times.Min(),7:F1} ms)");
+            Console.WriteLine($"  {(helper ? "(" + name + ")" : name),-26} {median,8:F1} ms  {100 * median / compileMedian,6:F2} % of compile   (best run {times.Min(),7:F1} ms)");
         }
 
         Console.WriteLine($"  {"all Lockstep analyzers",-26} {total,8:F1} ms  {100 * total / compileMedian,6:F2} % of compile   (best runs {best,7:F1} ms, {100 * best / compileMedian,5:F2} %)");
@@ -410,9 +410,11 @@ internal sealed class AllocationSampler : System.Diagnostics.Tracing.EventListen
     }
 }
 
-/// <summary>Asks the driver for every member's operation blocks and does nothing with them: what the driver costs by itself.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
-internal sealed class DriverOnlyAnalyzer : DiagnosticAnalyzer
+/// <summary>
+/// An analyzer the benchmark adds for context: it reports nothing, and its time is printed in brackets and left out of
+/// the Lockstep total.
+/// </summary>
+internal abstract class HelperAnalyzer : DiagnosticAnalyzer
 {
     private static readonly DiagnosticDescriptor Never = new("BENCH0001", "never reported", "never reported", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
 
@@ -422,40 +424,42 @@ internal sealed class DriverOnlyAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterOperationBlockAction(_ => { });
+        context.RegisterOperationBlockAction(OnBlock);
+    }
+
+    protected abstract void OnBlock(OperationBlockAnalysisContext block);
+}
+
+/// <summary>Asks the driver for every member's operation blocks and does nothing with them: what the driver costs by itself.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+internal sealed class DriverOnlyAnalyzer : HelperAnalyzer
+{
+    protected override void OnBlock(OperationBlockAnalysisContext block)
+    {
     }
 }
 
 /// <summary>
-/// Walks every operation of every body and does nothing else: what any operation-based analyzer (the .NET SDK's own
-/// code-analysis rules, on by default) makes the compiler build. LOCKSTEP_BENCH_TREES=1 runs it first, so the operation
-/// trees, built lazily on first walk, are billed to it and not to the first Lockstep analyzer that walks a body.
+/// Walks every operation of every body and does nothing else, as any operation-based analyzer does (the .NET SDK's own
+/// code-analysis rules are on by default). LOCKSTEP_BENCH_TREES=1 runs it first, so whatever a body's first walk costs
+/// is billed to it rather than to the first Lockstep analyzer that walks the body.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-internal sealed class OperationTreeAnalyzer : DiagnosticAnalyzer
+internal sealed class OperationTreeAnalyzer : HelperAnalyzer
 {
-    private static readonly DiagnosticDescriptor Never = new("BENCH0002", "never reported", "never reported", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
-
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Never);
-
-    public override void Initialize(AnalysisContext context)
+    protected override void OnBlock(OperationBlockAnalysisContext block)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterOperationBlockAction(block =>
+        var stack = new Stack<IOperation>();
+        foreach (var root in block.OperationBlocks)
         {
-            var stack = new Stack<IOperation>();
-            foreach (var root in block.OperationBlocks)
+            stack.Push(root);
+            while (stack.Count > 0)
             {
-                stack.Push(root);
-                while (stack.Count > 0)
+                foreach (var child in stack.Pop().ChildOperations)
                 {
-                    foreach (var child in stack.Pop().ChildOperations)
-                    {
-                        stack.Push(child);
-                    }
+                    stack.Push(child);
                 }
             }
-        });
+        }
     }
 }
