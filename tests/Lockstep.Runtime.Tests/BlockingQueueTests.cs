@@ -313,6 +313,9 @@ public class BlockingQueueTests
                 back.Put(item);
             }
         });
+        // Steady state: this thread's waiter has really blocked once, so the event inside it has made the lock object
+        // it creates on its first blocking wait (whether the warm-up round below blocks depends on timing).
+        Assert.False(back.TryGet(out _, TimeSpan.FromMilliseconds(20)));
         var bytes = AllocatedBy(() =>
         {
             for (var i = 0; i < 2000; i++)
