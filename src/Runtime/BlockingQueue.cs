@@ -46,7 +46,8 @@ public class BlockingQueue<T>
     private readonly System.Collections.Concurrent.ConcurrentQueue<T> _items = new();
 
     /// <summary>
-    /// The two counters written on every item, away from the fields every call reads (see <see cref="HotCounters"/>).
+    /// The counters written on every item, away from the fields every call reads (see <see cref="HotCounters"/>); the
+    /// third, <c>Unfinished</c>, is <see cref="UnfinishedCount"/>.
     /// <para>
     /// <c>Count</c>, bounded queues only: the slots in use, at most <see cref="_maxSize"/>. Raised under the lock before
     /// an item is enqueued; lowered without the lock by the consumer that dequeued it, which then admits a waiting
@@ -64,7 +65,7 @@ public class BlockingQueue<T>
     private WaitList _putters;
 
     /// <summary>Items put and not yet marked done (<see cref="JoinableQueue{T}"/> only); guarded by <see cref="Sync"/>.</summary>
-    private protected int UnfinishedCount;
+    private protected ref int UnfinishedCount => ref _hot.Unfinished;
 
     /// <summary>Creates a queue.</summary>
     /// <param name="maxSize">The most items the queue holds; 0 (the default) means unbounded.</param>
