@@ -515,7 +515,6 @@ internal sealed class ConcurrencyGraph
         }
     }
 
-    [MethodImpl(Jit.OncePerCompilation)]
     private static int Multiplicity(ConcurrencySource source, Dictionary<FunctionId, int> threads)
         => source.EnclosingIsPlainLambda ? Several : Cap(source.LocalMultiplier * Math.Max(1, Get(threads, source.Enclosing)));
 
@@ -533,7 +532,6 @@ internal sealed class ConcurrencyGraph
     }
 
     /// <summary>The callee's (or the accessed) object, seen from the caller's object.</summary>
-    [MethodImpl(Jit.OncePerCompilation)]
     private static (InstanceKey? Key, int Count) Transform(Receiver receiver, InstanceKey? key, int count, ConcurrencySource source, Dictionary<ConcurrencySource, int> multiplicity)
         => receiver.Kind switch
         {
@@ -657,7 +655,6 @@ internal sealed class ConcurrencyGraph
             }
         }
 
-        [MethodImpl(Jit.OncePerCompilation)]
         public int GroupedSum() => _many is not null ? ConcurrencyGraph.GroupedSum(_many) : _single is null ? 0 : Cap(_singleCount);
 
         [MethodImpl(Jit.OncePerCompilation)]
@@ -724,7 +721,6 @@ internal sealed class ConcurrencyGraph
         where TKey : notnull
         => a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var value) && value == pair.Value);
 
-    [MethodImpl(Jit.OncePerCompilation)]
     private static int Get<TKey>(Dictionary<TKey, int> map, TKey key)
         where TKey : notnull
         => map.TryGetValue(key, out var value) ? value : 0;

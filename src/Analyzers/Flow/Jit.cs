@@ -11,7 +11,10 @@ internal static class Jit
     /// never reaches the call count that gets it optimized, so it ran as unoptimized code, patched loop by loop
     /// (on-stack replacement) while it ran. LS5001's end pass measured 4.5 to 58 ms from one run to the next that way,
     /// 4.4 to 6.5 ms compiled optimized at once. Only for code that runs once per compilation: the per-member paths run
-    /// often enough to be optimized with profile data, which this option gives up.
+    /// often enough to be optimized with profile data, which this option gives up (so helpers the per-member path also
+    /// calls, such as LS5001's message parts, go without it). One-line helpers go without it too: a method carrying it
+    /// is unlikely to be inlined, and inlined into an optimized caller they are optimized anyway. Iterators go without
+    /// it (it would apply to the stub, not to the state machine that runs the loop).
     /// </summary>
     internal const MethodImplOptions OncePerCompilation = (MethodImplOptions)512;
 }

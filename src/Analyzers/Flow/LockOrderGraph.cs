@@ -192,7 +192,6 @@ internal sealed class LockOrderGraph
             list.Add(implementation);
         }
 
-        [MethodImpl(Jit.OncePerCompilation)]
         private IEnumerable<IMethodSymbol> Targets(IMethodSymbol callee)
         {
             yield return callee;

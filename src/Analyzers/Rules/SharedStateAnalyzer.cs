@@ -524,7 +524,6 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         return single;
     }
 
-    [MethodImpl(Jit.OncePerCompilation)]
     private static ImmutableDictionary<string, string?> WithLock(ImmutableDictionary<string, string?> properties, LockHint hint, string guarded)
     {
         var key = hint.Key;
@@ -751,7 +750,6 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>"Parallel.For in Program.Main", or two of them joined with "and".</summary>
-    [MethodImpl(Jit.OncePerCompilation)]
     private static string DescribeSources(IReadOnlyList<ConcurrencySource> sources)
     {
         var descriptions = sources.Select(s => s.Description).Distinct(StringComparer.Ordinal).OrderBy(d => d, StringComparer.Ordinal).ToList();

@@ -3,11 +3,12 @@ using System.Runtime.InteropServices;
 namespace Lockstep.Internal;
 
 /// <summary>
-/// A queue's counters that one side writes on every item, on a cache line of their own. Kept in the queue object they
-/// shared a line with the fields every put and get only reads (the item store, the size, the lock, the waiter lists),
-/// so each write by a producer evicted that line from the consumer's core and the other way round (false sharing): an
-/// unbounded one-producer one-consumer queue measured about six times slower per item that way, a joinable one about twice. The object is laid out
-/// so that at least 64 bytes lie on each side of the counters, whatever the heap puts next to it.
+/// The counters a queue writes on every item, on a cache line of their own. Kept in the queue object they shared a
+/// line with the fields every put and get only reads (the item store, the size, the lock, the waiter lists), so each
+/// write evicted that line from the other threads' cores (false sharing): an unbounded one-producer one-consumer queue
+/// measured about six times slower per item that way, a joinable one about twice. The counters share their one line
+/// (each is written on every item anyway). The object is laid out so that at least 64 bytes lie on each side of them,
+/// whatever the heap puts next to it.
 /// </summary>
 [StructLayout(LayoutKind.Explicit, Size = 192)]
 internal sealed class HotCounters

@@ -33,11 +33,14 @@ public class JitTests
         Assert.All(methods, m => Assert.True(m.MethodImplementationFlags.HasFlag(MethodImplAttributes.AggressiveOptimization), type.Name + "." + name));
     }
 
-    [Fact]
-    public void PerMemberPath_IsLeftToTieredCompilation()
+    [Theory]
+    [InlineData(typeof(ConcurrencyGraph), "AddSites")]
+    [InlineData(typeof(SharedStateAnalyzer), "DescribeSources")]
+    [InlineData(typeof(SharedStateAnalyzer), "WithLock")]
+    public void PerMemberPath_IsLeftToTieredCompilation(Type type, string name)
     {
-        // Called for every member: optimized by the tiers with profile data, which the option would give up.
-        var method = typeof(ConcurrencyGraph).GetMethod("AddSites", BindingFlags.Public | BindingFlags.Instance)!;
+        // Called from the per-member callbacks: optimized by the tiers with profile data, which the option would give up.
+        var method = type.GetMethod(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance)!;
         Assert.False(method.MethodImplementationFlags.HasFlag(MethodImplAttributes.AggressiveOptimization));
     }
 }
