@@ -17,6 +17,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 //                                         the driver's own cost, to subtract; LOCKSTEP_PROFILE_ALLOC=1 prints allocations by type
 //   LOCKSTEP_BENCH_FLOOR=1 (bench)       also times an analyzer that registers the same per-member action and does nothing:
 //                                         what the telemetry bills for being called at all
+//   LOCKSTEP_BENCH_ONLY=mix (bench)       only the named parts: plain, mix, dense, scaling (comma-separated)
 //   LOCKSTEP_BENCH_REACH=1 (any mode)     every worker of the mix also calls the plain classes after its own, so a start
 //                                         reaches every plain class (the worst case for anything that defers plain members)
 var mode = args.Length > 0 ? args[0] : "bench";
@@ -70,9 +71,28 @@ internal static class Bench
         warmup.GetDiagnostics();
         await TelemetryAsync(warmup);
 
-        await MeasureAsync("no concurrency code", Generate(classes, concurrentEvery: 0), repetitions);
-        await MeasureAsync("realistic mix (1 class in 5 concurrent, the rest plain)", Generate(classes, concurrentEvery: 5), repetitions);
-        await MeasureAsync("dense lock-heavy code (every class concurrent)", Generate(classes, concurrentEvery: 1), repetitions);
+        // LOCKSTEP_BENCH_ONLY=mix (or plain, dense, scaling; several separated by commas) runs only those parts.
+        var only = Environment.GetEnvironmentVariable("LOCKSTEP_BENCH_ONLY")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        bool Runs(string part) => only is null || only.Length == 0 || only.Contains(part, StringComparer.OrdinalIgnoreCase);
+        if (Runs("plain"))
+        {
+            await MeasureAsync("no concurrency code", Generate(classes, concurrentEvery: 0), repetitions);
+        }
+
+        if (Runs("mix"))
+        {
+            await MeasureAsync("realistic mix (1 class in 5 concurrent, the rest plain)", Generate(classes, concurrentEvery: 5), repetitions);
+        }
+
+        if (Runs("dense"))
+        {
+            await MeasureAsync("dense lock-heavy code (every class concurrent)", Generate(classes, concurrentEvery: 1), repetitions);
+        }
+
+        if (!Runs("scaling"))
+        {
+            return 0;
+        }
 
         Console.WriteLine("LS2001 scaling (DeadlockAnalyzer time per lock site):");
         foreach (var size in new[] { classes / 4, classes / 2, classes })
