@@ -290,7 +290,9 @@ internal sealed class ConcurrencyGraph
     private readonly Accumulator<ConcurrencySource> _sources = new();
     private readonly Accumulator<CallEdge> _edges = new();
     private readonly Accumulator<FieldUpdateSite> _sites = new();
-    private readonly ConcurrentDictionary<IFieldSymbol, GuardSummary> _hints = new(SymbolEqualityComparer.Default);
+    // Handed over one member at a time and folded per field on first use at the end (see Accumulator).
+    private readonly Accumulator<(IFieldSymbol Field, LockHint Hint)> _hints = new();
+    private Dictionary<IFieldSymbol, GuardSummary>? _guards;
 
     public void AddSources(List<ConcurrencySource> sources) => _sources.AddRange(sources);
 
@@ -298,8 +300,8 @@ internal sealed class ConcurrencyGraph
 
     public void AddSites(List<FieldUpdateSite> sites) => _sites.AddRange(sites);
 
-    public void AddLockHint(IFieldSymbol field, LockHint hint)
-        => _hints.GetOrAdd(field.OriginalDefinition, static _ => new GuardSummary()).Add(hint);
+    /// <summary>Locks seen held around field accesses in one member.</summary>
+    public void AddLockHints(List<(IFieldSymbol Field, LockHint Hint)> hints) => _hints.AddRange(hints);
 
     /// <summary>The unprotected updates that several threads reach, with the starts that make them several.</summary>
     [MethodImpl(Jit.OncePerCompilation)]
@@ -463,54 +465,66 @@ internal sealed class ConcurrencyGraph
     }
 
     /// <summary>The lock that every protected access of <paramref name="field"/> holds, if there is exactly one.</summary>
+    /// <remarks>Read at the end of the compilation, once every member has added its hints.</remarks>
     public LockHint? SingleGuard(IFieldSymbol field)
-        => _hints.TryGetValue(field.OriginalDefinition, out var summary) ? summary.Single : null;
+        => Guards().TryGetValue(field.OriginalDefinition, out var summary) ? summary.Single : null;
+
+    [MethodImpl(Jit.OncePerCompilation)]
+    private Dictionary<IFieldSymbol, GuardSummary> Guards()
+    {
+        if (Volatile.Read(ref _guards) is { } known)
+        {
+            return known;
+        }
+
+        var guards = new Dictionary<IFieldSymbol, GuardSummary>(SymbolEqualityComparer.Default);
+        foreach (var (field, hint) in _hints.Snapshot())
+        {
+            var key = field.OriginalDefinition;
+            if (!guards.TryGetValue(key, out var summary))
+            {
+                summary = new GuardSummary();
+                guards[key] = summary;
+            }
+
+            summary.Add(hint);
+        }
+
+        return Interlocked.CompareExchange(ref _guards, guards, null) ?? guards;
+    }
 
     /// <summary>
-    /// The locks seen held around one field's accesses, folded as they arrive: the first one, whether another object
-    /// was ever seen, and a write-mode hint for the same object (a reader-writer lock's fix takes the write side).
+    /// The locks seen held around one field's accesses, folded: the first one, whether another object was ever seen,
+    /// and a write-mode hint for the same object (a reader-writer lock's fix takes the write side).
     /// </summary>
     private sealed class GuardSummary
     {
-        private readonly object _gate = new();
         private LockHint? _first;
         private LockHint? _write;
         private bool _conflict;
 
-        public LockHint? Single
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return _conflict ? null : _write ?? _first;
-                }
-            }
-        }
+        public LockHint? Single => _conflict ? null : _write ?? _first;
 
         public void Add(LockHint hint)
         {
-            lock (_gate)
+            if (_conflict)
             {
-                if (_conflict)
-                {
-                    return;
-                }
+                return;
+            }
 
-                if (_first is not { } first)
-                {
-                    _first = hint;
-                }
-                else if (!first.Key.IsSameObject(hint.Key))
-                {
-                    _conflict = true;
-                    return;
-                }
+            if (_first is not { } first)
+            {
+                _first = hint;
+            }
+            else if (!first.Key.IsSameObject(hint.Key))
+            {
+                _conflict = true;
+                return;
+            }
 
-                if (hint.Key.Mode == LockMode.Write)
-                {
-                    _write = hint;
-                }
+            if (hint.Key.Mode == LockMode.Write)
+            {
+                _write = hint;
             }
         }
     }

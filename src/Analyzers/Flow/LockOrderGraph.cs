@@ -62,10 +62,10 @@ internal sealed class LockOrderGraph
 {
     private readonly Accumulator<OrderEdge> _edges = new();
     private readonly Accumulator<HeldCall> _heldCalls = new();
-    private readonly ConcurrentDictionary<IMethodSymbol, SymbolSet<IMethodSymbol>> _callees = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<IMethodSymbol, SymbolSet<IMethodSymbol>> _selfCallees = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<IMethodSymbol, SymbolSet<ISymbol>> _acquires = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<IMethodSymbol, SymbolSet<ISymbol>> _selfAcquires = new(SymbolEqualityComparer.Default);
+    // What each member calls and takes, handed over one member at a time and indexed by method at the end: every member
+    // of a compilation that starts concurrent work records its calls, and shared dictionaries filled from every analysis
+    // thread made callbacks spin on their locks (a holder preempted, or the table being resized under all of them).
+    private readonly Accumulator<SummaryFact> _facts = new();
     private readonly ConcurrentDictionary<ISymbol, ISymbol> _aliases = new(SymbolEqualityComparer.Default);
 
     /// <summary>The graph node of a lock key: a field or property (through aliases), or a type for <c>lock (this)</c>/<c>typeof</c>; null for locals and parameters.</summary>
@@ -98,24 +98,8 @@ internal sealed class LockOrderGraph
 
     public void AddHeldCall(HeldCall call) => _heldCalls.Add(call);
 
-    /// <summary>Records a call; <paramref name="onThis"/> when it is made on the caller's own instance or is static.</summary>
-    public void AddCall(IMethodSymbol caller, IMethodSymbol callee, bool onThis)
-    {
-        _callees.GetOrAdd(caller.OriginalDefinition, _ => new SymbolSet<IMethodSymbol>()).Add(callee.OriginalDefinition);
-        if (onThis)
-        {
-            _selfCallees.GetOrAdd(caller.OriginalDefinition, _ => new SymbolSet<IMethodSymbol>()).Add(callee.OriginalDefinition);
-        }
-    }
-
-    public void AddAcquire(IMethodSymbol method, ISymbol node, bool onThis)
-    {
-        _acquires.GetOrAdd(method.OriginalDefinition, _ => new SymbolSet<ISymbol>()).Add(node);
-        if (onThis)
-        {
-            _selfAcquires.GetOrAdd(method.OriginalDefinition, _ => new SymbolSet<ISymbol>()).Add(node);
-        }
-    }
+    /// <summary>One member's calls and acquisitions (a <see cref="SummaryBatch"/>), added at once.</summary>
+    public void Add(SummaryBatch batch) => _facts.AddRange(batch.Facts);
 
     public IEnumerable<HeldCall> HeldCalls => _heldCalls.Snapshot();
 
@@ -129,14 +113,56 @@ internal sealed class LockOrderGraph
         private readonly Dictionary<IMethodSymbol, List<IMethodSymbol>> _implementations = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, HashSet<ISymbol>> _allSummary = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, HashSet<ISymbol>> _selfSummary = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, HashSet<IMethodSymbol>> _callees = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, HashSet<IMethodSymbol>> _selfCallees = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, HashSet<ISymbol>> _acquires = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, HashSet<ISymbol>> _selfAcquires = new(SymbolEqualityComparer.Default);
 
         [MethodImpl(Jit.OncePerCompilation)]
         public Resolved(LockOrderGraph graph, CancellationToken cancellationToken)
         {
             _graph = graph;
             _cancellationToken = cancellationToken;
+            IndexFacts();
             IndexImplementations();
             Edges = BuildEdges();
+        }
+
+        [MethodImpl(Jit.OncePerCompilation)]
+        private void IndexFacts()
+        {
+            foreach (var fact in _graph._facts.Snapshot())
+            {
+                switch (fact.Kind)
+                {
+                    case SummaryFactKind.Call:
+                        AddTo(_callees, fact.Method, (IMethodSymbol)fact.Target);
+                        break;
+                    case SummaryFactKind.CallOnThis:
+                        AddTo(_callees, fact.Method, (IMethodSymbol)fact.Target);
+                        AddTo(_selfCallees, fact.Method, (IMethodSymbol)fact.Target);
+                        break;
+                    case SummaryFactKind.Acquire:
+                        AddTo(_acquires, fact.Method, fact.Target);
+                        break;
+                    case SummaryFactKind.AcquireOnThis:
+                        AddTo(_acquires, fact.Method, fact.Target);
+                        AddTo(_selfAcquires, fact.Method, fact.Target);
+                        break;
+                }
+            }
+        }
+
+        private static void AddTo<T>(Dictionary<IMethodSymbol, HashSet<T>> map, IMethodSymbol key, T value)
+            where T : class, ISymbol
+        {
+            if (!map.TryGetValue(key, out var set))
+            {
+                set = new HashSet<T>(SymbolEqualityComparer.Default);
+                map[key] = set;
+            }
+
+            set.Add(value);
         }
 
         public List<OrderEdge> Edges { get; }
@@ -150,7 +176,7 @@ internal sealed class LockOrderGraph
         [MethodImpl(Jit.OncePerCompilation)]
         private void IndexImplementations()
         {
-            var methods = new HashSet<IMethodSymbol>(_graph._callees.Keys.Concat(_graph._acquires.Keys), SymbolEqualityComparer.Default);
+            var methods = new HashSet<IMethodSymbol>(_callees.Keys.Concat(_acquires.Keys), SymbolEqualityComparer.Default);
             foreach (var method in methods)
             {
                 for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
@@ -215,15 +241,15 @@ internal sealed class LockOrderGraph
 
             var result = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             memo[method] = result;
-            var direct = self ? _graph._selfAcquires : _graph._acquires;
+            var direct = self ? _selfAcquires : _acquires;
             if (direct.TryGetValue(method, out var acquires))
             {
-                result.UnionWith(acquires.Keys.Select(_graph.Canonical));
+                result.UnionWith(acquires.Select(_graph.Canonical));
             }
 
-            if ((self ? _graph._selfCallees : _graph._callees).TryGetValue(method, out var callees))
+            if ((self ? _selfCallees : _callees).TryGetValue(method, out var callees))
             {
-                foreach (var callee in callees.Keys)
+                foreach (var callee in callees)
                 {
                     _cancellationToken.ThrowIfCancellationRequested();
                     foreach (var target in Targets(callee))
@@ -430,23 +456,41 @@ internal sealed class LockOrderGraph
     }
 }
 
-/// <summary>
-/// A set of symbols filled by concurrent block actions and read once all are done (at the end of the
-/// compilation). A short lock on a plain set is far cheaper than a concurrent dictionary per method.
-/// </summary>
-internal sealed class SymbolSet<T>
-    where T : class, ISymbol
+internal enum SummaryFactKind : byte
 {
-    private readonly HashSet<T> _items = new(SymbolEqualityComparer.Default);
+    Call,
+    CallOnThis,
+    Acquire,
+    AcquireOnThis,
+}
 
-    public void Add(T item)
+/// <summary>A method calls <see cref="Target"/> (a method) or takes it (a lock node).</summary>
+internal readonly struct SummaryFact
+{
+    public SummaryFact(IMethodSymbol method, ISymbol target, SummaryFactKind kind)
     {
-        lock (_items)
-        {
-            _items.Add(item);
-        }
+        Method = method;
+        Target = target;
+        Kind = kind;
     }
 
-    /// <summary>The members; read only after every add.</summary>
-    public IEnumerable<T> Keys => _items;
+    public IMethodSymbol Method { get; }
+    public ISymbol Target { get; }
+    public SummaryFactKind Kind { get; }
+}
+
+/// <summary>
+/// What one member's block action learns for the lock-order summaries, kept in a plain list on the analysis thread and
+/// handed to the graph once (<see cref="LockOrderGraph.Add(SummaryBatch)"/>).
+/// </summary>
+internal sealed class SummaryBatch
+{
+    public List<SummaryFact> Facts { get; } = new();
+
+    /// <summary>Records a call; <paramref name="onThis"/> when it is made on the caller's own instance or is static.</summary>
+    public void AddCall(IMethodSymbol caller, IMethodSymbol callee, bool onThis)
+        => Facts.Add(new SummaryFact(caller.OriginalDefinition, callee.OriginalDefinition, onThis ? SummaryFactKind.CallOnThis : SummaryFactKind.Call));
+
+    public void AddAcquire(IMethodSymbol method, ISymbol node, bool onThis)
+        => Facts.Add(new SummaryFact(method.OriginalDefinition, node, onThis ? SummaryFactKind.AcquireOnThis : SummaryFactKind.Acquire));
 }

@@ -203,11 +203,11 @@ internal static class StructuredLocks
             Recording.Events.Add((new AcquireSite(site, key, family), null, Held()));
             if (recordReentry)
             {
-                foreach (var (heldKey, heldSite, _) in _held)
+                for (var i = 0; i < _held.Count; i++)
                 {
-                    if (heldKey.Equals(key) && !result.AcquiredWhileHeld.ContainsKey(site))
+                    if (_held[i].Key.Equals(key) && !result.AcquiredWhileHeld.ContainsKey(site))
                     {
-                        result.AcquiredWhileHeldToFill[site] = heldSite;
+                        result.AcquiredWhileHeldToFill[site] = _held[i].Site;
                     }
                 }
             }

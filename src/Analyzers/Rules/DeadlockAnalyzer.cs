@@ -71,15 +71,17 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
             {
                 var owner = block.OwningSymbol as IMethodSymbol;
                 var index = BlockIndex.For(block);
+                var batch = new SummaryBatch();
                 if (members.Skips(block.OperationBlocks, block.CancellationToken))
                 {
                     // The member names no lock and no condition: it acquires nothing and waits on nothing, but a lock
                     // holder may reach other locks through the calls it makes.
                     foreach (var invocation in index.Invocations)
                     {
-                        RecordCall(invocation, owner, graph, compilation);
+                        RecordCall(invocation, owner, batch, compilation);
                     }
 
+                    graph.Add(batch);
                     RecordPropertyAlias(block, graph);
                     return;
                 }
@@ -101,21 +103,23 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
                             invocation.TargetMethod.ContainingType.Name + "." + invocation.TargetMethod.Name));
                     }
 
-                    RecordCall(invocation, owner, graph, compilation);
+                    RecordCall(invocation, owner, batch, compilation);
                 }
 
                 RecordPropertyAlias(block, graph);
                 if (sawLock)
                 {
-                    AnalyzeBodies(block, catalog, graph, facts, compilation);
+                    AnalyzeBodies(block, catalog, graph, batch, facts, compilation);
                 }
+
+                graph.Add(batch);
             });
 
             start.RegisterCompilationEndAction(end => ReportAtEnd(end, graph, facts));
         });
     }
 
-    private static void AnalyzeBodies(OperationBlockAnalysisContext context, PrimitiveCatalog catalog, LockOrderGraph graph, LockFacts facts, Compilation compilation)
+    private static void AnalyzeBodies(OperationBlockAnalysisContext context, PrimitiveCatalog catalog, LockOrderGraph graph, SummaryBatch batch, LockFacts facts, Compilation compilation)
     {
         var tree = context.OperationBlocks.FirstOrDefault()?.Syntax.SyntaxTree;
         var extra = tree is not null && context.Options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(BlockingCalls.OptionKey, out var option)
@@ -124,7 +128,7 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
 
         foreach (var body in LockBody.Collect(context, catalog))
         {
-            var observer = new Observer(body.Method, catalog, graph, compilation, extra);
+            var observer = new Observer(body.Method, catalog, graph, batch, compilation, extra);
             var result = body.Analyze(observer, context.CancellationToken);
             if (result is null)
             {
@@ -378,11 +382,11 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
     /// A call to a method of this compilation, for the summaries (<see cref="CallerOf"/>: the member's own and its local
     /// functions'; a lambda's calls are made by whoever runs it, so none are recorded).
     /// </summary>
-    private static void RecordCall(IInvocationOperation invocation, IMethodSymbol? owner, LockOrderGraph graph, Compilation compilation)
+    private static void RecordCall(IInvocationOperation invocation, IMethodSymbol? owner, SummaryBatch batch, Compilation compilation)
     {
         if (IsInCompilation(invocation.TargetMethod, compilation) && CallerOf(invocation, owner) is { } caller)
         {
-            graph.AddCall(caller, invocation.TargetMethod, IsOnThis(invocation));
+            batch.AddCall(caller, invocation.TargetMethod, IsOnThis(invocation));
         }
     }
 
@@ -398,15 +402,17 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
         private readonly IMethodSymbol? _method;
         private readonly PrimitiveCatalog _catalog;
         private readonly LockOrderGraph _graph;
+        private readonly SummaryBatch _batch;
         private readonly Compilation _compilation;
         private readonly ImmutableHashSet<string> _extraBlocking;
         private readonly Dictionary<LockKey, LockFamily> _families = new();
 
-        public Observer(IMethodSymbol? method, PrimitiveCatalog catalog, LockOrderGraph graph, Compilation compilation, ImmutableHashSet<string> extraBlocking)
+        public Observer(IMethodSymbol? method, PrimitiveCatalog catalog, LockOrderGraph graph, SummaryBatch batch, Compilation compilation, ImmutableHashSet<string> extraBlocking)
         {
             _method = method;
             _catalog = catalog;
             _graph = graph;
+            _batch = batch;
             _compilation = compilation;
             _extraBlocking = extraBlocking;
         }
@@ -431,7 +437,7 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
 
             if (_method is not null)
             {
-                _graph.AddAcquire(_method, node, site.Key.IsMemberOfThis || site.Key.IsThis);
+                _batch.AddAcquire(_method, node, site.Key.IsMemberOfThis || site.Key.IsThis);
             }
 
             if (before.May.IsEmpty)

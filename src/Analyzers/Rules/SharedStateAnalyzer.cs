@@ -405,6 +405,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         {
             // References inside one lock region share one set of held locks: each field is looked at once per set.
             var seen = new List<(IFieldSymbol Field, ImmutableHashSet<LockKey> Held)>();
+            List<(IFieldSymbol Field, LockHint Hint)>? hints = null;
             foreach (var (reference, _) in scan.FieldReferences)
             {
                 if (!SymbolEqualityComparer.Default.Equals(reference.Field.ContainingType, owner.ContainingType) || held.At(reference.Syntax) is not { } observation
@@ -418,9 +419,14 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
                     // Only locks the fix can name from the update's member: this type's own, or static ones.
                     if ((key.IsMemberOfThis || key.IsThis) && held.FamilyOf(key) is { } family && !LockFamilyTraits.IsCounting(family))
                     {
-                        state.Graph.AddLockHint(reference.Field, new LockHint(key, family));
+                        (hints ??= new()).Add((reference.Field, new LockHint(key, family)));
                     }
                 }
+            }
+
+            if (hints is not null)
+            {
+                state.Graph.AddLockHints(hints);
             }
         }
 

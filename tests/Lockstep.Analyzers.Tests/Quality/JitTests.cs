@@ -20,6 +20,7 @@ public class JitTests
         { typeof(GuardedHelperCalls), "Resolve" },
         { typeof(LockOrderGraph.Resolved), "Cycles" },
         { typeof(LockOrderGraph.Resolved), "Summary" },
+        { typeof(LockOrderGraph.Resolved), "IndexFacts" },
     };
 
     [Theory]
