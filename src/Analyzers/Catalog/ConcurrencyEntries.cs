@@ -56,7 +56,12 @@ internal sealed class ConcurrencyEntries
         switch (operation)
         {
             case IObjectCreationOperation { Constructor: { } constructor } creation:
-                var created = constructor.ContainingType?.OriginalDefinition;
+                if (constructor.ContainingType?.Name is not ("Thread" or "Worker"))
+                {
+                    return false; // by name first: this runs for every creation of every member
+                }
+
+                var created = constructor.ContainingType.OriginalDefinition;
                 if (Is(created, _types.Thread))
                 {
                     return AddDelegates(creation, creation.Arguments, "new Thread", many: false, entries);
@@ -71,6 +76,11 @@ internal sealed class ConcurrencyEntries
 
             case IInvocationOperation invocation:
                 var method = invocation.TargetMethod;
+                if (!IsStartName(method.Name))
+                {
+                    return false; // by name first: this runs for every call of every member
+                }
+
                 var type = method.ContainingType?.OriginalDefinition;
                 if (type is null)
                 {
@@ -121,6 +131,11 @@ internal sealed class ConcurrencyEntries
                 return false;
         }
     }
+
+    /// <summary>The method names <see cref="TryClassify"/> can accept (kept in step with it; a test pins each API).</summary>
+    private static bool IsStartName(string name)
+        => name is "Run" or "StartNew" or "For" or "ForEach" or "ForAsync" or "ForEachAsync" or "Invoke"
+            or "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" or "Submit" or "Map";
 
     private static bool AddDelegates(IOperation start, IEnumerable<IArgumentOperation> arguments, string api, bool many, List<ConcurrencyEntry> entries, bool synchronous = false)
     {

@@ -14,9 +14,14 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog, Flow.IHeldCheckC
     private readonly Dictionary<INamedTypeSymbol, LockFamily> _lockTypes = new(SymbolEqualityComparer.Default);
     private readonly HashSet<INamedTypeSymbol> _scopeTypes = new(SymbolEqualityComparer.Default);
 
-    public PrimitiveCatalog(WellKnownTypes types)
+    // False when no method of the compilation or its references can carry [Acquires]/[Releases] (nothing names them):
+    // then a call that is not to a catalogued type is not a lock operation, and its attributes are never read.
+    private readonly bool _annotatedMethodsPossible;
+
+    public PrimitiveCatalog(WellKnownTypes types, bool annotatedMethodsPossible = true)
     {
         _types = types;
+        _annotatedMethodsPossible = annotatedMethodsPossible;
         Add(types.SystemLock, LockFamily.SystemLock);
         Add(types.SemaphoreSlim, LockFamily.SemaphoreSlim);
         Add(types.Semaphore, LockFamily.Semaphore);
@@ -44,7 +49,8 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog, Flow.IHeldCheckC
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, PrimitiveCatalog> Cache = new();
 
     /// <summary>The catalogue of a compilation, built once and shared by every Lockstep analyzer.</summary>
-    public static PrimitiveCatalog For(Compilation compilation) => Cache.GetValue(compilation, static c => new PrimitiveCatalog(WellKnownTypes.Create(c)));
+    public static PrimitiveCatalog For(Compilation compilation)
+        => Cache.GetValue(compilation, static c => new PrimitiveCatalog(WellKnownTypes.Create(c), annotatedMethodsPossible: !SourceVocabulary.MembersGated(c, CancellationToken.None)));
 
     public WellKnownTypes Types => _types;
 
@@ -123,7 +129,7 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog, Flow.IHeldCheckC
         {
             return SymbolEqualityComparer.Default.Equals(containing, _types.Monitor)
                 ? TryClassifyMonitor(invocation, method, out operation)
-                : TryClassifyAnnotated(invocation, method, out operation);
+                : _annotatedMethodsPossible && TryClassifyAnnotated(invocation, method, out operation);
         }
 
         if (_scopeTypes.Contains(containing))
@@ -152,7 +158,7 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog, Flow.IHeldCheckC
 
         if (!_lockTypes.TryGetValue(containing, out var family))
         {
-            return TryClassifyAnnotated(invocation, method, out operation);
+            return _annotatedMethodsPossible && TryClassifyAnnotated(invocation, method, out operation);
         }
 
         return family switch
