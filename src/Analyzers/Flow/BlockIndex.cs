@@ -26,6 +26,15 @@ internal sealed class BlockIndex
 
     public bool HasLockStatement { get; private set; }
 
+    /// <summary>
+    /// Every operation the shared-state scan looks at (<see cref="SharedStateScan.IsInteresting"/>), in pre-order with
+    /// children in source order: the scan reads this list instead of walking the member again.
+    /// </summary>
+    public List<IOperation> Scannable { get; } = new();
+
+    /// <summary>Some operation of the member did not bind (<see cref="OperationKind.Invalid"/>).</summary>
+    public bool HasInvalid { get; private set; }
+
     public static BlockIndex For(OperationBlockAnalysisContext context) => For(context.OperationBlocks, context.CancellationToken);
 
     public static BlockIndex For(ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
@@ -44,9 +53,10 @@ internal sealed class BlockIndex
         var stack = WalkStack.Rent();
         try
         {
-            foreach (var block in blocks)
+            // Pre-order, children in source order: pushed last to first on one explicit stack.
+            for (var i = blocks.Length - 1; i >= 0; i--)
             {
-                stack.Push(block);
+                stack.Push(blocks[i]);
             }
 
             var visited = 0;
@@ -58,8 +68,14 @@ internal sealed class BlockIndex
                 }
 
                 var operation = stack.Pop();
+                var kind = operation.Kind;
+                if (SharedStateScan.IsInteresting(kind))
+                {
+                    index.Scannable.Add(operation);
+                }
+
                 // By kind (a field read), not by interface type tests: this runs on every operation of every member looked at.
-                switch (operation.Kind)
+                switch (kind)
                 {
                     case OperationKind.Invocation when operation is IInvocationOperation invocation:
                         index.Invocations.Add(invocation);
@@ -76,9 +92,12 @@ internal sealed class BlockIndex
                     case OperationKind.Lock:
                         index.HasLockStatement = true;
                         break;
+                    case OperationKind.Invalid:
+                        index.HasInvalid = true;
+                        break;
                 }
 
-                foreach (var child in operation.ChildOperations)
+                foreach (var child in operation.ChildOperations.Reverse())
                 {
                     stack.Push(child);
                 }
@@ -100,9 +119,14 @@ internal sealed class BlockIndex
     private static void Sort<T>(List<T> operations)
         where T : IOperation
     {
-        if (operations.Count > 1)
+        // Pre-order is source order unless a parent lists its children out of it (named arguments, for one).
+        for (var i = 1; i < operations.Count; i++)
         {
-            operations.Sort(BySpan);
+            if (BySpan(operations[i - 1], operations[i]) > 0)
+            {
+                operations.Sort(BySpan);
+                return;
+            }
         }
     }
 

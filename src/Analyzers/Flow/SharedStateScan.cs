@@ -180,48 +180,37 @@ internal sealed class SharedStateScan
     public bool IsEmpty => !SawLock && _entries is null && _calls is null && _delegateUses is null && _updates is null
                            && _guardedAccesses is null && _fieldReferences is null;
 
-    /// <summary>Walks the block; null when it does not bind (no guesses on broken code).</summary>
+    /// <summary>
+    /// Reads the block's operations from the shared member index (one walk per member serves every rule); null when it
+    /// does not bind (no guesses on broken code).
+    /// </summary>
     public static SharedStateScan? Run(OperationBlockAnalysisContextView context, PrimitiveCatalog catalog, ConcurrencyEntries entries, GuardedMembers? guards)
     {
-        var scan = new SharedStateScan(context.Owner, context.Compilation, context.CancellationToken);
-        var found = new List<ConcurrencyEntry>();
-        // Pre-order, children in source order (what DescendantsAndSelf gives), on one explicit stack: no iterator per block.
-        var stack = WalkStack.Rent();
-        try
+        foreach (var block in context.Blocks)
         {
-            var visited = 0;
-            foreach (var block in context.Blocks)
+            if (block.Syntax.ContainsDiagnostics && block.Syntax.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
             {
-                if (block.Syntax.ContainsDiagnostics && block.Syntax.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
-                {
-                    return null;
-                }
-
-                stack.Push(block);
-                while (stack.Count > 0)
-                {
-                    if ((++visited & 63) == 0)
-                    {
-                        context.CancellationToken.ThrowIfCancellationRequested();
-                    }
-
-                    var operation = stack.Pop();
-                    if (operation.Kind == OperationKind.Invalid)
-                    {
-                        return null;
-                    }
-
-                    scan.Visit(operation, catalog, entries, guards, found);
-                    foreach (var child in operation.ChildOperations.Reverse())
-                    {
-                        stack.Push(child);
-                    }
-                }
+                return null;
             }
         }
-        finally
+
+        var index = BlockIndex.For(context.Blocks, context.CancellationToken);
+        if (index.HasInvalid)
         {
-            WalkStack.Return(stack);
+            return null;
+        }
+
+        var scan = new SharedStateScan(context.Owner, context.Compilation, context.CancellationToken);
+        var found = new List<ConcurrencyEntry>();
+        var operations = index.Scannable;
+        for (var i = 0; i < operations.Count; i++)
+        {
+            if ((i & 255) == 255)
+            {
+                context.CancellationToken.ThrowIfCancellationRequested();
+            }
+
+            scan.Visit(operations[i], catalog, entries, guards, found);
         }
 
         if (scan._reassignedLocals is not null && scan._delegateLocals is not null)
@@ -237,13 +226,7 @@ internal sealed class SharedStateScan
 
     private void Visit(IOperation operation, PrimitiveCatalog catalog, ConcurrencyEntries entries, GuardedMembers? guards, List<ConcurrencyEntry> found)
     {
-        // Every operation of every member comes through here: one look at the kind (a field read) rules out most of
-        // them before any interface type test.
-        if (!IsInteresting(operation.Kind))
-        {
-            return;
-        }
-
+        // Only operations of the kinds below reach here (the member index keeps those, IsInteresting).
         switch (operation)
         {
             case ILockOperation:
@@ -343,7 +326,8 @@ internal sealed class SharedStateScan
         }
     }
 
-    private static bool IsInteresting(OperationKind kind)
+    /// <summary>The kinds <see cref="Visit"/> handles, decided by a field read before any interface type test.</summary>
+    internal static bool IsInteresting(OperationKind kind)
         => kind is OperationKind.Lock or OperationKind.Invocation or OperationKind.ObjectCreation or OperationKind.DelegateCreation
             or OperationKind.AnonymousFunction or OperationKind.LocalFunction or OperationKind.VariableDeclarator
             or OperationKind.Increment or OperationKind.Decrement or OperationKind.CompoundAssignment or OperationKind.SimpleAssignment
@@ -367,9 +351,12 @@ internal sealed class SharedStateScan
     }
 
     private bool IsInSource(IMethodSymbol method)
-        => !method.IsAbstract && !method.IsExtern
-           && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
-           && !method.DeclaringSyntaxReferences.IsEmpty;
+    {
+        // The assembly first: most calls are to referenced libraries. The same assembly is nearly always the same instance.
+        var assembly = method.ContainingAssembly;
+        return (ReferenceEquals(assembly, _compilation.Assembly) || SymbolEqualityComparer.Default.Equals(assembly, _compilation.Assembly))
+               && !method.IsAbstract && !method.IsExtern && !method.DeclaringSyntaxReferences.IsEmpty;
+    }
 
     private void Register(SyntaxNode syntax, BlockFunction parent, bool isLambda, bool isStatic)
     {
