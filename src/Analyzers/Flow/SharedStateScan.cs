@@ -156,7 +156,7 @@ internal sealed class SharedStateScan
     private List<(IDelegateCreationOperation Creation, BlockFunction Enclosing)>? _delegateUses;
     private List<(IOperation Update, IOperation Target, BlockFunction Function)>? _updates;
     private List<GuardedAccess>? _guardedAccesses;
-    private List<(IFieldReferenceOperation Reference, BlockFunction Function)>? _fieldReferences;
+    private List<IFieldReferenceOperation>? _fieldReferences;
     private Dictionary<ILocalSymbol, IOperation>? _delegateLocals;
     private HashSet<ILocalSymbol>? _reassignedLocals;
 
@@ -167,7 +167,7 @@ internal sealed class SharedStateScan
     public List<GuardedAccess> GuardedAccesses => _guardedAccesses ?? SharedEmpty<List<GuardedAccess>>.Instance;
 
     /// <summary>Field references, to learn which lock guards a field elsewhere (for the LS5001 fix).</summary>
-    public List<(IFieldReferenceOperation Reference, BlockFunction Function)> FieldReferences => _fieldReferences ?? SharedEmpty<List<(IFieldReferenceOperation, BlockFunction)>>.Instance;
+    public List<IFieldReferenceOperation> FieldReferences => _fieldReferences ?? SharedEmpty<List<IFieldReferenceOperation>>.Instance;
 
     /// <summary>Delegate locals assigned exactly once, at their declaration: <c>ThreadStart work = () => …;</c>.</summary>
     public bool TryGetDelegateLocal(ILocalSymbol local, out IOperation value)
@@ -177,8 +177,9 @@ internal sealed class SharedStateScan
     }
 
     /// <summary>The block records nothing any shared-state rule looks at.</summary>
+    /// <remarks>Field references alone count for nothing: they are read only where a flow pass runs (a lock or a guarded access).</remarks>
     public bool IsEmpty => !SawLock && _entries is null && _calls is null && _delegateUses is null && _updates is null
-                           && _guardedAccesses is null && _fieldReferences is null;
+                           && _guardedAccesses is null;
 
     /// <summary>
     /// Reads the block's operations from the shared member index (one walk per member serves every rule); null when it
@@ -307,7 +308,7 @@ internal sealed class SharedStateScan
             case IFieldReferenceOperation field:
                 if (field.Field is { IsConst: false } && !IsInNameOf(field))
                 {
-                    (_fieldReferences ??= new()).Add((field, FunctionOf(field)));
+                    (_fieldReferences ??= new()).Add(field);
                     if (guards?.GuardOf(field.Field) is { } fieldGuard)
                     {
                         (_guardedAccesses ??= new()).Add(new GuardedAccess(field, field.Field, fieldGuard, FunctionOf(field), IsWritten(field)));
@@ -414,7 +415,7 @@ internal sealed class SharedStateScan
             wanted.Add(access.Reference.Syntax);
         }
 
-        foreach (var (reference, _) in FieldReferences)
+        foreach (var reference in FieldReferences)
         {
             wanted.Add(reference.Syntax);
         }

@@ -88,7 +88,12 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                             scan.Joins = true;
                             break;
                         default:
-                            SubmitAndWait.Analyze(block.ReportDiagnostic, block.CancellationToken, invocation, catalog);
+                            // The classification first: a method group of the context is a new delegate (and a boxed context) per call.
+                            if (catalog.ClassifySubmit(invocation) is var submit && submit != SubmitKind.None)
+                            {
+                                SubmitAndWait.Analyze(block.ReportDiagnostic, block.CancellationToken, invocation, submit, catalog);
+                            }
+
                             break;
                     }
                 }
@@ -1147,9 +1152,8 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             "Add", "AddRange", "Insert", "InsertRange", "Remove", "RemoveAt", "RemoveAll", "Clear", "Enqueue", "Push", "TryAdd", "Put", "Set",
         };
 
-        public static void Analyze(Action<Diagnostic> report, CancellationToken cancellationToken, IInvocationOperation submit, LifecycleCatalog catalog)
+        public static void Analyze(Action<Diagnostic> report, CancellationToken cancellationToken, IInvocationOperation submit, SubmitKind kind, LifecycleCatalog catalog)
         {
-            var kind = catalog.ClassifySubmit(submit);
             if (kind == SubmitKind.None || WaitOf(submit) is not { } wait || LoopAround(wait.Operation) is not { } loop
                 || IsBeingTyped(loop, cancellationToken) || !IsIndependent(loop, submit, catalog))
             {

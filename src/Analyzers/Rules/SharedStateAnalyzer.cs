@@ -406,7 +406,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
             // References inside one lock region share one set of held locks: each field is looked at once per set.
             var seen = new List<(IFieldSymbol Field, ImmutableHashSet<LockKey> Held)>();
             List<(IFieldSymbol Field, LockHint Hint)>? hints = null;
-            foreach (var (reference, _) in scan.FieldReferences)
+            foreach (var reference in scan.FieldReferences)
             {
                 if (!SymbolEqualityComparer.Default.Equals(reference.Field.ContainingType, owner.ContainingType) || held.At(reference.Syntax) is not { } observation
                     || observation.Must.IsEmpty || !AddNew(seen, reference.Field, observation.Must))
