@@ -228,19 +228,43 @@ internal sealed class CallEdge
     public bool Locked { get; }
 }
 
+/// <summary>
+/// How an update reads in a message and how the fix makes it atomic, kept compact on every recorded site: the message
+/// parts and the fix's properties are spelled out only for the sites that are reported.
+/// </summary>
+internal readonly struct UpdateForm
+{
+    public UpdateForm(string verb, string? interlockedMethod, bool negate)
+    {
+        Verb = verb;
+        InterlockedMethod = interlockedMethod;
+        Negate = negate;
+    }
+
+    /// <summary>"incremented", "decremented", "updated".</summary>
+    public string Verb { get; }
+
+    /// <summary>The <c>Interlocked</c> method that does the same update atomically, if there is one.</summary>
+    public string? InterlockedMethod { get; }
+
+    /// <summary>The amount is negated for <see cref="InterlockedMethod"/> (<c>x -= n</c> is <c>Add(ref x, -n)</c>).</summary>
+    public bool Negate { get; }
+
+    /// <summary>What to use instead: "Interlocked.Increment or a lock", "a lock".</summary>
+    public string Advice => InterlockedMethod is null ? "a lock" : "Interlocked." + InterlockedMethod + " or a lock";
+}
+
 /// <summary>A read-modify-write of a field (<c>_count++</c>, <c>Total += n</c>, <c>_x = _x * 2</c>).</summary>
 internal sealed class FieldUpdateSite
 {
-    public FieldUpdateSite(FunctionId function, IFieldSymbol field, Receiver receiver, bool isProtected, Location location, string verb, string advice, ImmutableDictionary<string, string?> properties)
+    public FieldUpdateSite(FunctionId function, IFieldSymbol field, Receiver receiver, bool isProtected, Location location, UpdateForm form)
     {
         Function = function;
         Field = field;
         Receiver = receiver;
         IsProtected = isProtected;
         Location = location;
-        Verb = verb;
-        Advice = advice;
-        Properties = properties;
+        Form = form;
     }
 
     public FunctionId Function { get; }
@@ -253,14 +277,8 @@ internal sealed class FieldUpdateSite
     public bool IsProtected { get; }
     public Location Location { get; }
 
-    /// <summary>"incremented", "decremented", "updated".</summary>
-    public string Verb { get; }
-
-    /// <summary>What to use instead: "Interlocked.Increment or a lock", "a lock".</summary>
-    public string Advice { get; }
-
-    /// <summary>What the code fix needs (the Interlocked form), completed with the guarding lock at the end.</summary>
-    public ImmutableDictionary<string, string?> Properties { get; }
+    /// <summary>What the message and the code fix say about the update.</summary>
+    public UpdateForm Form { get; }
 }
 
 /// <summary>A lock held where a field is touched: if one lock guards a field everywhere else, the fix uses it.</summary>

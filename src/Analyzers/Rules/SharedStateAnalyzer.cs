@@ -357,7 +357,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
 
             var target = SharedStateScan.Strip(rawTarget);
             var isProtected = held.IsProtected(update.Syntax);
-            var (verb, advice, properties) = Describe(update, target, state);
+            var form = Describe(update, target, state);
             switch (target)
             {
                 // A [GuardedBy] field is LS5002's: it names the lock, and one mistake gets one report.
@@ -383,16 +383,16 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
                         }
                     }
 
-                    fieldSites.Add(new FieldUpdateSite(function.Id, field.Field, receiver, isProtected, update.Syntax.GetLocation(), verb, advice, properties));
+                    fieldSites.Add(new FieldUpdateSite(function.Id, field.Field, receiver, isProtected, update.Syntax.GetLocation(), form));
                     break;
 
                 case ILocalReferenceOperation { Local: { IsRef: false } local } when !function.Declares(local, cancellationToken):
-                    variableSites.Add(new VariableUpdateSite(local, function, isProtected, update.Syntax.GetLocation(), verb, advice, properties));
+                    variableSites.Add(new VariableUpdateSite(local, function, isProtected, update.Syntax.GetLocation(), form.Verb, form.Advice, PropertiesOf(form)));
                     AddVariableHints(update.Syntax, local, held, variableHints);
                     break;
 
                 case IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter } when !function.Declares(parameter, cancellationToken):
-                    variableSites.Add(new VariableUpdateSite(parameter, function, isProtected, update.Syntax.GetLocation(), verb, advice, properties));
+                    variableSites.Add(new VariableUpdateSite(parameter, function, isProtected, update.Syntax.GetLocation(), form.Verb, form.Advice, PropertiesOf(form)));
                     AddVariableHints(update.Syntax, parameter, held, variableHints);
                     break;
             }
@@ -653,24 +653,30 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>What the message says about an update, what to use instead, and what the Interlocked fix needs.</summary>
-    private static (string Verb, string Advice, ImmutableDictionary<string, string?> Properties) Describe(IOperation update, IOperation? target, CompilationState state)
+    private static UpdateForm Describe(IOperation update, IOperation? target, CompilationState state)
     {
         var verb = update is IIncrementOrDecrementOperation increment
             ? (increment.Kind == OperationKind.Increment ? "incremented" : "decremented")
             : "updated";
+        return InterlockedForm(update, target, state.Catalog.Types.Interlocked) is { } form
+            ? new UpdateForm(verb, form.Method, form.Negate)
+            : new UpdateForm(verb, null, negate: false);
+    }
+
+    /// <summary>The code fix's properties for an update (the Interlocked form), built only for a reported site.</summary>
+    private static ImmutableDictionary<string, string?> PropertiesOf(UpdateForm form)
+    {
         var properties = ImmutableDictionary<string, string?>.Empty;
-        if (InterlockedForm(update, target, state.Catalog.Types.Interlocked) is { } form)
+        if (form.InterlockedMethod is { } method)
         {
-            properties = properties.Add(InterlockedProperty, form.Method);
+            properties = properties.Add(InterlockedProperty, method);
             if (form.Negate)
             {
                 properties = properties.Add(NegateProperty, "true");
             }
-
-            return (verb, "Interlocked." + form.Method + " or a lock", properties);
         }
 
-        return (verb, "a lock", properties);
+        return properties;
     }
 
     /// <summary>
@@ -1133,7 +1139,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
     {
         foreach (var (site, sources) in state.Graph.Resolve(context.CancellationToken))
         {
-            var properties = site.Properties;
+            var properties = PropertiesOf(site.Form);
             if ((site.Field.IsStatic || site.Receiver.Kind == ReceiverKind.This) && state.Graph.SingleGuard(site.Field) is { } hint
                 && (!site.Field.IsStatic || hint.Key.Symbol.IsStatic))
             {
@@ -1145,9 +1151,9 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
                 site.Location,
                 properties,
                 site.Field.Name,
-                site.Verb,
+                site.Form.Verb,
                 DescribeSources(sources),
-                site.Advice));
+                site.Form.Advice));
         }
 
         foreach (var (access, why) in state.Helpers.Resolve(context.CancellationToken))
