@@ -123,7 +123,7 @@ internal readonly struct GuardedAccess
 }
 
 /// <summary>
-/// One walk over an operation block, collecting what the shared-state rules need: the functions
+/// One pass over an operation block's operations (read from the shared member index), collecting what the shared-state rules need: the functions
 /// (member, lambdas, local functions), the starts of concurrent work, the calls, the lambdas and
 /// method groups used as plain delegates, the read-modify-writes, and the <c>[GuardedBy]</c> accesses.
 /// </summary>

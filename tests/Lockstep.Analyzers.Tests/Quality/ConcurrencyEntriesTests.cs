@@ -5,8 +5,9 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Lockstep.Analyzers.Tests.Quality;
 
 /// <summary>
-/// Every API that starts concurrent work is recognized. The catalog rules calls out by method or type name before it
-/// compares any symbol (it runs on every call and creation of every member); this pins the names it lets through.
+/// Every API that starts concurrent work is recognized. The catalog rules out a call or creation by its method or type
+/// name before it compares any symbol (it runs on every call and creation of every member); this pins the names it
+/// lets through.
 /// </summary>
 public class ConcurrencyEntriesTests
 {
