@@ -23,24 +23,22 @@ internal sealed class BlockSource
 /// <summary>A read-modify-write of a local or parameter inside a lambda or local function that captures it.</summary>
 internal sealed class VariableUpdateSite
 {
-    public VariableUpdateSite(ISymbol variable, BlockFunction function, bool isProtected, Location location, string verb, string advice, System.Collections.Immutable.ImmutableDictionary<string, string?> properties)
+    public VariableUpdateSite(ISymbol variable, BlockFunction function, bool isProtected, Location location, UpdateForm form)
     {
         Variable = variable;
         Function = function;
         IsProtected = isProtected;
         Location = location;
-        Verb = verb;
-        Advice = advice;
-        Properties = properties;
+        Form = form;
     }
 
     public ISymbol Variable { get; }
     public BlockFunction Function { get; }
     public bool IsProtected { get; }
     public Location Location { get; }
-    public string Verb { get; }
-    public string Advice { get; }
-    public System.Collections.Immutable.ImmutableDictionary<string, string?> Properties { get; }
+
+    /// <summary>What the message and the code fix say about the update (as for a field, <see cref="FieldUpdateSite.Form"/>).</summary>
+    public UpdateForm Form { get; }
 }
 
 /// <summary>
@@ -65,12 +63,7 @@ internal sealed class BlockConcurrency
         _cancellationToken = cancellationToken;
         foreach (var edge in inBlockEdges)
         {
-            if (!_edges.TryGetValue(edge.Caller, out var list))
-            {
-                _edges[edge.Caller] = list = new List<CallEdge>();
-            }
-
-            list.Add(edge);
+            MultiMap.Add(_edges, edge.Caller, edge);
         }
     }
 

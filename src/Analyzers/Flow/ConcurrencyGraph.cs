@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Lockstep.Analyzers.Catalog;
@@ -335,7 +334,7 @@ internal sealed class ConcurrencyGraph
         var edges = new Dictionary<FunctionId, List<CallEdge>>();
         foreach (var edge in _edges.Snapshot())
         {
-            AddTo(edges, edge.Caller, edge);
+            MultiMap.Add(edges, edge.Caller, edge);
         }
 
         // Concurrency of the functions that start work feeds the multiplicity of what they start: iterate to a fixpoint.
@@ -408,7 +407,7 @@ internal sealed class ConcurrencyGraph
         var sitesByFunction = new Dictionary<FunctionId, List<FieldUpdateSite>>();
         foreach (var site in allSites)
         {
-            AddTo(sitesByFunction, site.Function, site);
+            MultiMap.Add(sitesByFunction, site.Function, site);
         }
 
         var totals = new Dictionary<(ISymbol Field, InstanceKey Object), SourceCounts>(new FieldObjectComparer());
@@ -439,7 +438,7 @@ internal sealed class ConcurrencyGraph
         {
             foreach (var pair in Reach(source, edges, multiplicity, sharedThis, unlockedOnly: true))
             {
-                AddTo(unlockedByFunction, pair.Key.Function, (source, pair.Key, pair.Value));
+                MultiMap.Add(unlockedByFunction, pair.Key.Function, (source, pair.Key, pair.Value));
             }
         }
 
@@ -483,18 +482,13 @@ internal sealed class ConcurrencyGraph
     }
 
     /// <summary>The lock that every protected access of <paramref name="field"/> holds, if there is exactly one.</summary>
-    /// <remarks>Read at the end of the compilation, once every member has added its hints.</remarks>
+    /// <remarks>Read by the compilation-end action alone, once every member has added its hints.</remarks>
     public LockHint? SingleGuard(IFieldSymbol field)
-        => Guards().TryGetValue(field.OriginalDefinition, out var summary) ? summary.Single : null;
+        => (_guards ??= FoldHints()).TryGetValue(field.OriginalDefinition, out var summary) ? summary.Single : null;
 
     [MethodImpl(Jit.OncePerCompilation)]
-    private Dictionary<IFieldSymbol, GuardSummary> Guards()
+    private Dictionary<IFieldSymbol, GuardSummary> FoldHints()
     {
-        if (Volatile.Read(ref _guards) is { } known)
-        {
-            return known;
-        }
-
         var guards = new Dictionary<IFieldSymbol, GuardSummary>(SymbolEqualityComparer.Default);
         foreach (var (field, hint) in _hints.Snapshot())
         {
@@ -508,7 +502,7 @@ internal sealed class ConcurrencyGraph
             summary.Add(hint);
         }
 
-        return Interlocked.CompareExchange(ref _guards, guards, null) ?? guards;
+        return guards;
     }
 
     /// <summary>
@@ -628,18 +622,6 @@ internal sealed class ConcurrencyGraph
         }
 
         return visited;
-    }
-
-    [MethodImpl(Jit.OncePerCompilation)]
-    private static void AddTo<TKey, TValue>(Dictionary<TKey, List<TValue>> map, TKey key, TValue value)
-        where TKey : notnull
-    {
-        if (!map.TryGetValue(key, out var list))
-        {
-            map[key] = list = new List<TValue>();
-        }
-
-        list.Add(value);
     }
 
     [MethodImpl(Jit.OncePerCompilation)]

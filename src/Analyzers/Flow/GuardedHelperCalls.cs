@@ -99,12 +99,7 @@ internal sealed class GuardedHelperCalls
         var callsByCallee = new Dictionary<IMethodSymbol, List<HelperCall>>(SymbolEqualityComparer.Default);
         foreach (var call in _calls.Snapshot().OrderBy(c => c.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(c => c.Location.SourceSpan.Start))
         {
-            if (!callsByCallee.TryGetValue(call.Callee, out var list))
-            {
-                callsByCallee[call.Callee] = list = new List<HelperCall>();
-            }
-
-            list.Add(call);
+            MultiMap.Add(callsByCallee, call.Callee, call);
         }
 
         foreach (var access in _deferred.Snapshot().OrderBy(a => a.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(a => a.Location.SourceSpan.Start))

@@ -136,33 +136,21 @@ internal sealed class LockOrderGraph
                 switch (fact.Kind)
                 {
                     case SummaryFactKind.Call:
-                        AddTo(_callees, fact.Method, (IMethodSymbol)fact.Target);
+                        MultiMap.Add(_callees, fact.Method, (IMethodSymbol)fact.Target, SymbolEqualityComparer.Default);
                         break;
                     case SummaryFactKind.CallOnThis:
-                        AddTo(_callees, fact.Method, (IMethodSymbol)fact.Target);
-                        AddTo(_selfCallees, fact.Method, (IMethodSymbol)fact.Target);
+                        MultiMap.Add(_callees, fact.Method, (IMethodSymbol)fact.Target, SymbolEqualityComparer.Default);
+                        MultiMap.Add(_selfCallees, fact.Method, (IMethodSymbol)fact.Target, SymbolEqualityComparer.Default);
                         break;
                     case SummaryFactKind.Acquire:
-                        AddTo(_acquires, fact.Method, fact.Target);
+                        MultiMap.Add(_acquires, fact.Method, fact.Target, SymbolEqualityComparer.Default);
                         break;
                     case SummaryFactKind.AcquireOnThis:
-                        AddTo(_acquires, fact.Method, fact.Target);
-                        AddTo(_selfAcquires, fact.Method, fact.Target);
+                        MultiMap.Add(_acquires, fact.Method, fact.Target, SymbolEqualityComparer.Default);
+                        MultiMap.Add(_selfAcquires, fact.Method, fact.Target, SymbolEqualityComparer.Default);
                         break;
                 }
             }
-        }
-
-        private static void AddTo<T>(Dictionary<IMethodSymbol, HashSet<T>> map, IMethodSymbol key, T value)
-            where T : class, ISymbol
-        {
-            if (!map.TryGetValue(key, out var set))
-            {
-                set = new HashSet<T>(SymbolEqualityComparer.Default);
-                map[key] = set;
-            }
-
-            set.Add(value);
         }
 
         public List<OrderEdge> Edges { get; }
@@ -205,18 +193,8 @@ internal sealed class LockOrderGraph
             }
         }
 
-        [MethodImpl(Jit.OncePerCompilation)]
         private void AddImplementation(IMethodSymbol declared, IMethodSymbol implementation)
-        {
-            var key = declared.OriginalDefinition;
-            if (!_implementations.TryGetValue(key, out var list))
-            {
-                list = new List<IMethodSymbol>();
-                _implementations[key] = list;
-            }
-
-            list.Add(implementation);
-        }
+            => MultiMap.Add(_implementations, declared.OriginalDefinition, implementation);
 
         private IEnumerable<IMethodSymbol> Targets(IMethodSymbol callee)
         {
@@ -308,13 +286,7 @@ internal sealed class LockOrderGraph
             var outgoing = new Dictionary<ISymbol, List<OrderEdge>>(SymbolEqualityComparer.Default);
             foreach (var edge in Edges)
             {
-                if (!outgoing.TryGetValue(edge.From, out var list))
-                {
-                    list = new List<OrderEdge>();
-                    outgoing[edge.From] = list;
-                }
-
-                list.Add(edge);
+                MultiMap.Add(outgoing, edge.From, edge);
             }
 
             var component = StronglyConnected(outgoing);

@@ -203,11 +203,11 @@ internal static class StructuredLocks
             Recording.Events.Add((new AcquireSite(site, key, family), null, Held()));
             if (recordReentry)
             {
-                for (var i = 0; i < _held.Count; i++)
+                foreach (var (heldKey, heldSite, _) in _held)
                 {
-                    if (_held[i].Key.Equals(key) && !result.AcquiredWhileHeld.ContainsKey(site))
+                    if (heldKey.Equals(key) && !result.AcquiredWhileHeld.ContainsKey(site))
                     {
-                        result.AcquiredWhileHeldToFill[site] = _held[i].Site;
+                        result.AcquiredWhileHeldToFill[site] = heldSite;
                     }
                 }
             }

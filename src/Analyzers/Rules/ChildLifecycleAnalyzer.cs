@@ -981,7 +981,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
 
                 if (current.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
                 {
-                    Add(_starts, new LockKey(declarator.Symbol, null, LockMode.Exclusive), invocation.Syntax);
+                    MultiMap.Add(_starts, new LockKey(declarator.Symbol, null, LockMode.Exclusive), invocation.Syntax);
                 }
 
                 return;
@@ -996,7 +996,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             {
                 case LifecycleCallKind.Start:
                 case LifecycleCallKind.StartFactory:
-                    Add(_starts, key, invocation.Syntax);
+                    MultiMap.Add(_starts, key, invocation.Syntax);
                     break;
                 case LifecycleCallKind.Join:
                     if (!_joins.TryGetValue(key, out var joins))
@@ -1071,17 +1071,6 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             return facts;
         }
 
-        private static void Add(Dictionary<LockKey, List<SyntaxNode>> map, LockKey key, SyntaxNode node)
-        {
-            if (!map.TryGetValue(key, out var list))
-            {
-                list = new List<SyntaxNode>();
-                map[key] = list;
-            }
-
-            list.Add(node);
-        }
-
         private static ISymbol? SymbolOf(IOperation operation) => operation switch
         {
             ILocalReferenceOperation local => local.Local,
@@ -1152,9 +1141,10 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             "Add", "AddRange", "Insert", "InsertRange", "Remove", "RemoveAt", "RemoveAll", "Clear", "Enqueue", "Push", "TryAdd", "Put", "Set",
         };
 
+        /// <summary>A submit (<paramref name="kind"/>, never <see cref="SubmitKind.None"/>) waited for at once inside a loop.</summary>
         public static void Analyze(Action<Diagnostic> report, CancellationToken cancellationToken, IInvocationOperation submit, SubmitKind kind, LifecycleCatalog catalog)
         {
-            if (kind == SubmitKind.None || WaitOf(submit) is not { } wait || LoopAround(wait.Operation) is not { } loop
+            if (WaitOf(submit) is not { } wait || LoopAround(wait.Operation) is not { } loop
                 || IsBeingTyped(loop, cancellationToken) || !IsIndependent(loop, submit, catalog))
             {
                 return;

@@ -387,12 +387,12 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
                     break;
 
                 case ILocalReferenceOperation { Local: { IsRef: false } local } when !function.Declares(local, cancellationToken):
-                    variableSites.Add(new VariableUpdateSite(local, function, isProtected, update.Syntax.GetLocation(), form.Verb, form.Advice, PropertiesOf(form)));
+                    variableSites.Add(new VariableUpdateSite(local, function, isProtected, update.Syntax.GetLocation(), form));
                     AddVariableHints(update.Syntax, local, held, variableHints);
                     break;
 
                 case IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter } when !function.Declares(parameter, cancellationToken):
-                    variableSites.Add(new VariableUpdateSite(parameter, function, isProtected, update.Syntax.GetLocation(), form.Verb, form.Advice, PropertiesOf(form)));
+                    variableSites.Add(new VariableUpdateSite(parameter, function, isProtected, update.Syntax.GetLocation(), form));
                     AddVariableHints(update.Syntax, parameter, held, variableHints);
                     break;
             }
@@ -448,7 +448,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
 
         foreach (var (site, sources) in concurrency.Races(variableSites))
         {
-            var properties = site.Properties;
+            var properties = PropertiesOf(site.Form);
             if (variableHints.TryGetValue(site.Variable, out var hints) && SingleHint(hints) is { } hint)
             {
                 properties = WithLock(properties, hint, site.Variable.Name);
@@ -459,9 +459,9 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
                 site.Location,
                 properties,
                 site.Variable.Name,
-                site.Verb,
+                site.Form.Verb,
                 DescribeSources(sources),
-                site.Advice));
+                site.Form.Advice));
         }
 
         state.Graph.AddSources(blockSources.ConvertAll(source => source.Source));
@@ -502,12 +502,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         {
             if (held.FamilyOf(key) is { } family && !LockFamilyTraits.IsCounting(family) && key.Receiver is null)
             {
-                if (!hints.TryGetValue(variable, out var list))
-                {
-                    hints[variable] = list = new List<LockHint>();
-                }
-
-                list.Add(new LockHint(key, family));
+                MultiMap.Add(hints, variable, new LockHint(key, family));
             }
         }
     }
