@@ -14,7 +14,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 //                                         one, or LOCKSTEP_PROFILE_PLAIN=1 (no concurrency), or LOCKSTEP_PROFILE_EVERY=n
 //                                         (one class in n concurrent: 5 is the realistic mix)
 //                                         `profile driver` runs an analyzer that asks for every operation block and does nothing:
-//                                         the driver's own cost, to subtract; LOCKSTEP_PROFILE_ALLOC=1 prints allocations by type
+//                                         the driver's own cost, to subtract; LOCKSTEP_PROFILE_ALLOC=1 prints allocations by type;
+//                                         LOCKSTEP_PROFILE_ROUNDS=n compilations instead of 6 (more rounds dilute the unoptimized first)
 //   LOCKSTEP_BENCH_FLOOR=1 (bench)       also times an analyzer that registers the same per-member action and does nothing:
 //                                         what the telemetry bills for being called at all
 //   LOCKSTEP_BENCH_ONLY=mix (bench)       only the named parts: plain, mix, dense, scaling (comma-separated)
@@ -125,7 +126,8 @@ internal static class Bench
             _ => Subjects.Analyzers.Where(a => a.GetType().Name == analyzerName).ToImmutableArray(),
         };
         using var allocations = Environment.GetEnvironmentVariable("LOCKSTEP_PROFILE_ALLOC") == "1" ? new AllocationSampler() : null;
-        for (var i = 0; i < 6; i++)
+        var rounds = int.TryParse(Environment.GetEnvironmentVariable("LOCKSTEP_PROFILE_ROUNDS"), out var r) && r > 0 ? r : 6;
+        for (var i = 0; i < rounds; i++)
         {
             var compilation = Subjects.Compile(Generate(classes, concurrentEvery: int.TryParse(Environment.GetEnvironmentVariable("LOCKSTEP_PROFILE_EVERY"), out var every) ? every : Environment.GetEnvironmentVariable("LOCKSTEP_PROFILE_PLAIN") == "1" ? 0 : 1));
             compilation.GetDiagnostics();
@@ -151,6 +153,7 @@ internal static class Bench
         var perAnalyzer = new Dictionary<string, List<double>>();
         var runs = new List<double>();
         var pauses = new List<double>();
+        var faults = new List<double>();
         for (var i = 0; i < repetitions; i++)
         {
             var compilation = Subjects.Compile(files);
@@ -163,9 +166,11 @@ internal static class Bench
             // timed part starts on a collected heap, so neither pays for collecting the other's garbage.
             Settle();
             var pausedBefore = GC.GetTotalPauseDuration();
+            var faultsBefore = MinorPageFaults();
             watch.Restart();
             var telemetry = await TelemetryAsync(compilation);
             runs.Add(watch.Elapsed.TotalMilliseconds);
+            faults.Add(MinorPageFaults() - faultsBefore);
             pauses.Add((GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds);
             foreach (var (name, ms) in telemetry)
             {
@@ -198,7 +203,7 @@ internal static class Bench
         Console.WriteLine($"  {"all Lockstep analyzers",-26} {total,8:F1} ms  {100 * total / compileMedian,6:F2} % of compile   (best runs {best,7:F1} ms, {100 * best / compileMedian,5:F2} %)");
         // Context for the telemetry: it is wall time inside the analyzers' callbacks, and the driver binds the compilation
         // again on another thread meanwhile, so collections its allocations cause also stop the analyzers' thread.
-        Console.WriteLine($"  (the analysis run, driver included: {Median(runs):F0} ms, of which {Median(pauses):F0} ms with every thread stopped for garbage collection)");
+        Console.WriteLine($"  (the analysis run, driver included: {Median(runs):F0} ms, of which {Median(pauses):F0} ms with every thread stopped for garbage collection{(faults[0] >= 0 ? $"; {Median(faults):F0} minor page faults" : "")})");
         Console.WriteLine();
     }
 
@@ -221,6 +226,21 @@ internal static class Bench
         }
 
         return result;
+    }
+
+    /// <summary>The process's minor page faults so far (Linux; -1 elsewhere): first touches of memory the collector handed out fresh.</summary>
+    private static double MinorPageFaults()
+    {
+        try
+        {
+            var stat = File.ReadAllText("/proc/self/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return double.Parse(fields[7], CultureInfo.InvariantCulture); // field 10 of stat, counted after the command name
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return -1;
+        }
     }
 
     private static void Settle()

@@ -53,9 +53,9 @@ internal sealed class ConcurrencyEntries
     /// <summary>Adds the delegates <paramref name="operation"/> runs on other threads, if it is such a call or creation.</summary>
     public bool TryClassify(IOperation operation, List<ConcurrencyEntry> entries)
     {
-        switch (operation)
+        switch (operation.Kind) // the kind before any interface type test: this runs for every call and creation
         {
-            case IObjectCreationOperation { Constructor: { } constructor } creation:
+            case OperationKind.ObjectCreation when operation is IObjectCreationOperation { Constructor: { } constructor } creation:
                 if (constructor.ContainingType?.Name is not ("Thread" or "Worker"))
                 {
                     return false; // by name first: this runs for every creation of every member
@@ -74,7 +74,7 @@ internal sealed class ConcurrencyEntries
 
                 return false;
 
-            case IInvocationOperation invocation:
+            case OperationKind.Invocation when operation is IInvocationOperation invocation:
                 var method = invocation.TargetMethod;
                 if (!IsStartName(method.Name))
                 {

@@ -186,12 +186,12 @@ internal static class SourceVocabulary
     }
 
     internal static TreeWords WordsOf(SyntaxTree tree, CancellationToken cancellationToken)
-    {
-        if (TreeCache.TryGetValue(tree, out var known))
-        {
-            return known;
-        }
+        => TreeCache.TryGetValue(tree, out var known) ? known : ScanAndRemember(tree, cancellationToken);
 
+    // Apart from WordsOf: the lambda below captures a local, and a method with such a closure allocates it on every
+    // call, cache hits included (every member of the compilation asks).
+    private static TreeWords ScanAndRemember(SyntaxTree tree, CancellationToken cancellationToken)
+    {
         TreeWords words;
         try
         {

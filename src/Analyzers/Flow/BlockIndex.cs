@@ -16,13 +16,16 @@ internal sealed class BlockIndex
     private static readonly OperationCache<BlockIndex> Cache = new();
     private static readonly BlockIndex Empty = new();
 
-    public List<IInvocationOperation> Invocations { get; } = new();
+    // Each list is made at its final size once the walk is done (the walk fills the thread's scratch lists), or is the
+    // shared empty one: most members have no creation, assignment or property access, and regrowing lists as a walk
+    // went was the largest share of what the index allocated. Nothing may add to these lists.
+    public List<IInvocationOperation> Invocations { get; private set; } = SharedEmpty<List<IInvocationOperation>>.Instance;
 
-    public List<IObjectCreationOperation> ObjectCreations { get; } = new();
+    public List<IObjectCreationOperation> ObjectCreations { get; private set; } = SharedEmpty<List<IObjectCreationOperation>>.Instance;
 
-    public List<ISimpleAssignmentOperation> SimpleAssignments { get; } = new();
+    public List<ISimpleAssignmentOperation> SimpleAssignments { get; private set; } = SharedEmpty<List<ISimpleAssignmentOperation>>.Instance;
 
-    public List<IPropertyReferenceOperation> PropertyReferences { get; } = new();
+    public List<IPropertyReferenceOperation> PropertyReferences { get; private set; } = SharedEmpty<List<IPropertyReferenceOperation>>.Instance;
 
     public bool HasLockStatement { get; private set; }
 
@@ -30,7 +33,7 @@ internal sealed class BlockIndex
     /// Every operation the shared-state scan looks at (<see cref="SharedStateScan.IsInteresting"/>), in pre-order with
     /// children in source order: the scan reads this list instead of walking the member again.
     /// </summary>
-    public List<IOperation> Scannable { get; } = new();
+    public List<IOperation> Scannable { get; private set; } = SharedEmpty<List<IOperation>>.Instance;
 
     /// <summary>Some operation of the member did not bind (<see cref="OperationKind.Invalid"/>).</summary>
     public bool HasInvalid { get; private set; }
@@ -50,6 +53,7 @@ internal sealed class BlockIndex
     private static BlockIndex Build(ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
     {
         var index = new BlockIndex();
+        var scratch = Scratch.Rent();
         var stack = WalkStack.Rent();
         try
         {
@@ -71,23 +75,23 @@ internal sealed class BlockIndex
                 var kind = operation.Kind;
                 if (SharedStateScan.IsInteresting(kind))
                 {
-                    index.Scannable.Add(operation);
+                    scratch.Scannable.Add(operation);
                 }
 
                 // By kind (a field read), not by interface type tests: this runs on every operation of every member looked at.
                 switch (kind)
                 {
                     case OperationKind.Invocation when operation is IInvocationOperation invocation:
-                        index.Invocations.Add(invocation);
+                        scratch.Invocations.Add(invocation);
                         break;
                     case OperationKind.ObjectCreation when operation is IObjectCreationOperation creation:
-                        index.ObjectCreations.Add(creation);
+                        scratch.ObjectCreations.Add(creation);
                         break;
                     case OperationKind.SimpleAssignment when operation is ISimpleAssignmentOperation assignment:
-                        index.SimpleAssignments.Add(assignment);
+                        scratch.SimpleAssignments.Add(assignment);
                         break;
                     case OperationKind.PropertyReference when operation is IPropertyReferenceOperation property:
-                        index.PropertyReferences.Add(property);
+                        scratch.PropertyReferences.Add(property);
                         break;
                     case OperationKind.Lock:
                         index.HasLockStatement = true;
@@ -102,18 +106,35 @@ internal sealed class BlockIndex
                     stack.Push(child);
                 }
             }
+
+            // Source order, as the driver would have called the operation actions.
+            index.Invocations = Sorted(scratch.Invocations, index.Invocations);
+            index.ObjectCreations = Sorted(scratch.ObjectCreations, index.ObjectCreations);
+            index.SimpleAssignments = Sorted(scratch.SimpleAssignments, index.SimpleAssignments);
+            index.PropertyReferences = Sorted(scratch.PropertyReferences, index.PropertyReferences);
+            index.Scannable = scratch.Scannable.Count == 0 ? index.Scannable : new List<IOperation>(scratch.Scannable);
         }
         finally
         {
             WalkStack.Return(stack);
+            Scratch.Return(scratch);
         }
 
-        // Source order, as the driver would have called the operation actions.
-        Sort(index.Invocations);
-        Sort(index.ObjectCreations);
-        Sort(index.SimpleAssignments);
-        Sort(index.PropertyReferences);
         return index;
+    }
+
+    /// <summary>A copy of <paramref name="found"/> at its exact size, in source order; <paramref name="empty"/> when nothing was found.</summary>
+    private static List<T> Sorted<T>(List<T> found, List<T> empty)
+        where T : IOperation
+    {
+        if (found.Count == 0)
+        {
+            return empty;
+        }
+
+        var list = new List<T>(found);
+        Sort(list);
+        return list;
     }
 
     private static void Sort<T>(List<T> operations)
@@ -133,4 +154,37 @@ internal sealed class BlockIndex
     private static int BySpan<T>(T x, T y)
         where T : IOperation
         => x.Syntax.SpanStart != y.Syntax.SpanStart ? x.Syntax.SpanStart.CompareTo(y.Syntax.SpanStart) : y.Syntax.Span.Length.CompareTo(x.Syntax.Span.Length);
+
+    /// <summary>
+    /// The lists one walk fills, kept per analysis thread and reused like <see cref="WalkStack"/>; emptied when handed
+    /// back, so they keep no operation tree alive.
+    /// </summary>
+    private sealed class Scratch
+    {
+        [ThreadStatic]
+        private static Scratch? t_spare;
+
+        public List<IOperation> Scannable { get; } = new(64);
+        public List<IInvocationOperation> Invocations { get; } = new(16);
+        public List<IObjectCreationOperation> ObjectCreations { get; } = new();
+        public List<ISimpleAssignmentOperation> SimpleAssignments { get; } = new();
+        public List<IPropertyReferenceOperation> PropertyReferences { get; } = new();
+
+        public static Scratch Rent()
+        {
+            var scratch = t_spare ?? new Scratch();
+            t_spare = null; // a nested walk on this thread gets a new one
+            return scratch;
+        }
+
+        public static void Return(Scratch scratch)
+        {
+            scratch.Scannable.Clear();
+            scratch.Invocations.Clear();
+            scratch.ObjectCreations.Clear();
+            scratch.SimpleAssignments.Clear();
+            scratch.PropertyReferences.Clear();
+            t_spare = scratch;
+        }
+    }
 }

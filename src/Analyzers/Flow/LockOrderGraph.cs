@@ -457,7 +457,10 @@ internal readonly struct SummaryFact
 /// </summary>
 internal sealed class SummaryBatch
 {
-    public List<SummaryFact> Facts { get; } = new();
+    /// <param name="calls">The member's calls: at most one fact each, so the list is not regrown as they are recorded.</param>
+    public SummaryBatch(int calls) => Facts = new List<SummaryFact>(calls);
+
+    public List<SummaryFact> Facts { get; }
 
     /// <summary>Records a call; <paramref name="onThis"/> when it is made on the caller's own instance or is static.</summary>
     public void AddCall(IMethodSymbol caller, IMethodSymbol callee, bool onThis)

@@ -129,7 +129,12 @@ internal readonly struct GuardedAccess
 /// </summary>
 internal sealed class SharedStateScan
 {
-    private readonly Dictionary<SyntaxNode, BlockFunction> _functions = new();
+    // The starts one call or creation makes, handed from ConcurrencyEntries to AddEntries and emptied before each use:
+    // one list per analysis thread rather than one per member.
+    [ThreadStatic]
+    private static List<ConcurrencyEntry>? t_found;
+
+    private Dictionary<SyntaxNode, BlockFunction>? _functions; // lambdas and local functions, made when the first is met
     private readonly Compilation _compilation;
     private readonly CancellationToken _cancellationToken;
 
@@ -202,7 +207,7 @@ internal sealed class SharedStateScan
         }
 
         var scan = new SharedStateScan(context.Owner, context.Compilation, context.CancellationToken);
-        var found = new List<ConcurrencyEntry>();
+        var found = t_found ??= new List<ConcurrencyEntry>();
         var operations = index.Scannable;
         for (var i = 0; i < operations.Count; i++)
         {
@@ -213,6 +218,8 @@ internal sealed class SharedStateScan
 
             scan.Visit(operations[i], catalog, entries, guards, found);
         }
+
+        found.Clear();
 
         if (scan._reassignedLocals is not null && scan._delegateLocals is not null)
         {
@@ -227,14 +234,16 @@ internal sealed class SharedStateScan
 
     private void Visit(IOperation operation, PrimitiveCatalog catalog, ConcurrencyEntries entries, GuardedMembers? guards, List<ConcurrencyEntry> found)
     {
-        // Only operations of the kinds below reach here (the member index keeps those, IsInteresting).
-        switch (operation)
+        // Only operations of the kinds below reach here (the member index keeps those, IsInteresting). Each case tests the
+        // kind (a field read) before the interface type: a chain of failed interface tests per operation cost more than the
+        // rest of the scan on members without concurrency.
+        switch (operation.Kind)
         {
-            case ILockOperation:
+            case OperationKind.Lock:
                 SawLock = true;
                 return;
 
-            case IInvocationOperation invocation:
+            case OperationKind.Invocation when operation is IInvocationOperation invocation:
                 if (catalog.TryClassify(invocation, out _))
                 {
                     SawLock = true;
@@ -253,7 +262,7 @@ internal sealed class SharedStateScan
 
                 return;
 
-            case IObjectCreationOperation creation:
+            case OperationKind.ObjectCreation when operation is IObjectCreationOperation creation:
                 found.Clear();
                 if (!entries.IsEmpty && entries.TryClassify(creation, found))
                 {
@@ -266,33 +275,34 @@ internal sealed class SharedStateScan
 
                 return;
 
-            case IDelegateCreationOperation delegateCreation:
+            case OperationKind.DelegateCreation when operation is IDelegateCreationOperation delegateCreation:
                 (_delegateUses ??= new()).Add((delegateCreation, FunctionOf(delegateCreation)));
                 return;
 
-            case IAnonymousFunctionOperation lambda:
+            case OperationKind.AnonymousFunction when operation is IAnonymousFunctionOperation lambda:
                 Register(lambda.Syntax, FunctionOf(lambda), isLambda: true, isStatic: lambda.Symbol.IsStatic);
                 return;
 
-            case ILocalFunctionOperation localFunction:
+            case OperationKind.LocalFunction when operation is ILocalFunctionOperation localFunction:
                 Register(localFunction.Syntax, FunctionOf(localFunction), isLambda: false, isStatic: localFunction.Symbol.IsStatic);
                 return;
 
-            case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator when declarator.Symbol.Type.TypeKind == TypeKind.Delegate:
+            case OperationKind.VariableDeclarator when operation is IVariableDeclaratorOperation { Initializer.Value: { } value } declarator
+                                                      && declarator.Symbol.Type.TypeKind == TypeKind.Delegate:
                 (_delegateLocals ??= new(SymbolEqualityComparer.Default))[declarator.Symbol] = value;
                 return;
 
-            case IIncrementOrDecrementOperation increment:
+            case OperationKind.Increment or OperationKind.Decrement when operation is IIncrementOrDecrementOperation increment:
                 (_updates ??= new()).Add((increment, increment.Target, FunctionOf(increment)));
                 NoteWrite(increment.Target);
                 return;
 
-            case ICompoundAssignmentOperation compound:
+            case OperationKind.CompoundAssignment when operation is ICompoundAssignmentOperation compound:
                 (_updates ??= new()).Add((compound, compound.Target, FunctionOf(compound)));
                 NoteWrite(compound.Target);
                 return;
 
-            case ISimpleAssignmentOperation assignment:
+            case OperationKind.SimpleAssignment when operation is ISimpleAssignmentOperation assignment:
                 NoteWrite(assignment.Target);
                 if (ReadsTarget(assignment.Value, assignment.Target))
                 {
@@ -301,11 +311,11 @@ internal sealed class SharedStateScan
 
                 return;
 
-            case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument:
+            case OperationKind.Argument when operation is IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument:
                 NoteWrite(argument.Value);
                 return;
 
-            case IFieldReferenceOperation field:
+            case OperationKind.FieldReference when operation is IFieldReferenceOperation field:
                 if (field.Field is { IsConst: false } && !IsInNameOf(field))
                 {
                     (_fieldReferences ??= new()).Add(field);
@@ -317,7 +327,7 @@ internal sealed class SharedStateScan
 
                 return;
 
-            case IPropertyReferenceOperation property:
+            case OperationKind.PropertyReference when operation is IPropertyReferenceOperation property:
                 if (guards?.GuardOf(property.Property) is { } propertyGuard && !IsInNameOf(property))
                 {
                     (_guardedAccesses ??= new()).Add(new GuardedAccess(property, property.Property, propertyGuard, FunctionOf(property), IsWritten(property)));
@@ -361,6 +371,7 @@ internal sealed class SharedStateScan
 
     private void Register(SyntaxNode syntax, BlockFunction parent, bool isLambda, bool isStatic)
     {
+        _functions ??= new Dictionary<SyntaxNode, BlockFunction>();
         if (!_functions.ContainsKey(syntax))
         {
             _functions[syntax] = new BlockFunction(FunctionId.ForSyntax(syntax), syntax, parent, isLambda, parent.HasThis && !isStatic);
@@ -372,14 +383,15 @@ internal sealed class SharedStateScan
     {
         for (var current = operation.Parent; current is not null; current = current.Parent)
         {
-            switch (current)
+            // The kind first: this climbs to the member's root for every operation recorded.
+            switch (current.Kind)
             {
-                case IAnonymousFunctionOperation lambda:
+                case OperationKind.AnonymousFunction when current is IAnonymousFunctionOperation lambda:
                     Register(lambda.Syntax, FunctionOf(lambda), isLambda: true, isStatic: lambda.Symbol.IsStatic);
-                    return _functions[lambda.Syntax];
-                case ILocalFunctionOperation localFunction:
+                    return _functions![lambda.Syntax];
+                case OperationKind.LocalFunction when current is ILocalFunctionOperation localFunction:
                     Register(localFunction.Syntax, FunctionOf(localFunction), isLambda: false, isStatic: localFunction.Symbol.IsStatic);
-                    return _functions[localFunction.Syntax];
+                    return _functions![localFunction.Syntax];
             }
         }
 
@@ -387,9 +399,7 @@ internal sealed class SharedStateScan
     }
 
     /// <summary>The block's function declared by <paramref name="syntax"/> (a lambda or local function), if any.</summary>
-    public BlockFunction? FunctionAt(SyntaxNode syntax) => _functions.TryGetValue(syntax, out var function) ? function : null;
-
-    public IEnumerable<BlockFunction> Functions => _functions.Values;
+    public BlockFunction? FunctionAt(SyntaxNode syntax) => _functions is not null && _functions.TryGetValue(syntax, out var function) ? function : null;
 
     /// <summary>The syntax nodes whose held locks the rules need.</summary>
     public HashSet<SyntaxNode> WantedSyntax()

@@ -71,7 +71,7 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
             {
                 var owner = block.OwningSymbol as IMethodSymbol;
                 var index = BlockIndex.For(block);
-                var batch = new SummaryBatch();
+                var batch = new SummaryBatch(index.Invocations.Count);
                 if (members.Skips(block.OperationBlocks, block.CancellationToken))
                 {
                     // The member names no lock and no condition: it acquires nothing and waits on nothing, but a lock

@@ -129,8 +129,12 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         }
 
         // One flow pass per body serves both rules; bodies without a lock hold nothing, so LS5001 alone needs none there.
-        var held = new HeldLookup(state.Guards, context.CancellationToken);
-        if (scan.SawLock || scan.GuardedAccesses.Count > 0)
+        HeldLookup held;
+        if (!scan.SawLock && scan.GuardedAccesses.Count == 0)
+        {
+            held = new HeldLookup(state.Guards, context.CancellationToken);
+        }
+        else
         {
             var wanted = scan.WantedSyntax();
             var observer = new SharedStateObserver(wanted);
@@ -258,19 +262,21 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
     {
         var cancellationToken = context.CancellationToken;
         var owner = scan.Owner;
-        var consumed = new HashSet<SyntaxNode>();
+
+        // Most members start nothing and update no captured variable: what only those need is made when first needed.
+        var consumed = scan.Entries.Count == 0 ? null : new HashSet<SyntaxNode>();
 
         // Lambdas handed to a start API are thread bodies; resolve them all first (a lambda inside one is not "plain").
-        var resolved = new List<(ConcurrencyEntry Entry, BlockFunction Enclosing, FunctionId Target, Receiver Receiver)>();
+        var resolved = new List<(ConcurrencyEntry Entry, BlockFunction Enclosing, FunctionId Target, Receiver Receiver)>(scan.Entries.Count);
         foreach (var (entry, enclosing) in scan.Entries)
         {
-            if (ResolveBody(entry.Body, enclosing, scan, consumed, state, cancellationToken) is { } target)
+            if (ResolveBody(entry.Body, enclosing, scan, consumed!, state, cancellationToken) is { } target)
             {
                 resolved.Add((entry, enclosing, target.Target, target.Receiver));
             }
         }
 
-        var blockSources = new List<BlockSource>();
+        var blockSources = new List<BlockSource>(resolved.Count);
         foreach (var (entry, enclosing, target, receiver) in resolved)
         {
             var inLoop = !entry.WaitedAtOnce && IsInLoop(entry.Start.Syntax, enclosing.Syntax);
@@ -289,7 +295,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         }
 
         // Calls, and lambdas or method groups used as plain delegates (run by whoever receives them, assumed at once).
-        var edges = new List<CallEdge>();
+        var edges = new List<CallEdge>(scan.Calls.Count + scan.DelegateUses.Count);
         foreach (var (call, target, caller) in scan.Calls)
         {
             if (FunctionId.ForMethod(target, cancellationToken) is not { } callee)
@@ -306,7 +312,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
 
         foreach (var (creation, enclosing) in scan.DelegateUses)
         {
-            if (consumed.Contains(creation.Syntax))
+            if (consumed is not null && consumed.Contains(creation.Syntax))
             {
                 continue;
             }
@@ -328,15 +334,15 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         state.Graph.AddEdges(edges);
 
         // Read-modify-writes: fields go to the compilation-wide graph, captured variables are decided here.
-        var variableSites = new List<VariableUpdateSite>();
-        var fieldSites = new List<FieldUpdateSite>();
-        var variableHints = new Dictionary<ISymbol, List<LockHint>>(SymbolEqualityComparer.Default);
-        var sharedVariables = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        List<VariableUpdateSite>? variableSites = null;
+        List<FieldUpdateSite>? fieldSites = null;
+        Dictionary<ISymbol, List<LockHint>>? variableHints = null;
+        HashSet<ISymbol>? sharedVariables = null;
         foreach (var source in blockSources)
         {
             if (source.Source.Receiver.Kind == ReceiverKind.Variable)
             {
-                sharedVariables.Add(source.Source.Receiver.Symbol!);
+                (sharedVariables ??= new(SymbolEqualityComparer.Default)).Add(source.Source.Receiver.Symbol!);
             }
         }
 
@@ -344,7 +350,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         {
             if (edge.Receiver.Kind == ReceiverKind.Variable)
             {
-                sharedVariables.Add(edge.Receiver.Symbol!);
+                (sharedVariables ??= new(SymbolEqualityComparer.Default)).Add(edge.Receiver.Symbol!);
             }
         }
 
@@ -379,26 +385,29 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
 
                         if (receiver.Kind == ReceiverKind.Variable)
                         {
-                            sharedVariables.Add(receiver.Symbol!);
+                            (sharedVariables ??= new(SymbolEqualityComparer.Default)).Add(receiver.Symbol!);
                         }
                     }
 
-                    fieldSites.Add(new FieldUpdateSite(function.Id, field.Field, receiver, isProtected, update.Syntax.GetLocation(), form));
+                    (fieldSites ??= new()).Add(new FieldUpdateSite(function.Id, field.Field, receiver, isProtected, update.Syntax.GetLocation(), form));
                     break;
 
                 case ILocalReferenceOperation { Local: { IsRef: false } local } when !function.Declares(local, cancellationToken):
-                    variableSites.Add(new VariableUpdateSite(local, function, isProtected, update.Syntax.GetLocation(), form));
-                    AddVariableHints(update.Syntax, local, held, variableHints);
+                    (variableSites ??= new()).Add(new VariableUpdateSite(local, function, isProtected, update.Syntax.GetLocation(), form));
+                    AddVariableHints(update.Syntax, local, held, variableHints ??= new(SymbolEqualityComparer.Default));
                     break;
 
                 case IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter } when !function.Declares(parameter, cancellationToken):
-                    variableSites.Add(new VariableUpdateSite(parameter, function, isProtected, update.Syntax.GetLocation(), form));
-                    AddVariableHints(update.Syntax, parameter, held, variableHints);
+                    (variableSites ??= new()).Add(new VariableUpdateSite(parameter, function, isProtected, update.Syntax.GetLocation(), form));
+                    AddVariableHints(update.Syntax, parameter, held, variableHints ??= new(SymbolEqualityComparer.Default));
                     break;
             }
         }
 
-        state.Graph.AddSites(fieldSites);
+        if (fieldSites is not null)
+        {
+            state.Graph.AddSites(fieldSites);
+        }
 
         // Which lock guards each field in this type (the fix wraps an unprotected update in it).
         if (held.FlowRan)
@@ -430,14 +439,14 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        if (blockSources.Count == 0 && variableSites.Count == 0 && sharedVariables.Count == 0)
+        if (blockSources.Count == 0 && variableSites is null && sharedVariables is null)
         {
             // Nothing starts concurrent work here and no captured variable is updated: the compilation-wide part is recorded above.
             return;
         }
 
         var concurrency = new BlockConcurrency(blockSources, edges.Where(e => e.Callee.Value is SyntaxNode), cancellationToken);
-        foreach (var variable in sharedVariables)
+        foreach (var variable in sharedVariables ?? SharedEmpty<HashSet<ISymbol>>.Instance)
         {
             var multipliers = concurrency.Multipliers(variable);
             foreach (var pair in multipliers)
@@ -446,10 +455,10 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        foreach (var (site, sources) in concurrency.Races(variableSites))
+        foreach (var (site, sources) in concurrency.Races(variableSites ?? SharedEmpty<List<VariableUpdateSite>>.Instance))
         {
             var properties = PropertiesOf(site.Form);
-            if (variableHints.TryGetValue(site.Variable, out var hints) && SingleHint(hints) is { } hint)
+            if (variableHints is not null && variableHints.TryGetValue(site.Variable, out var hints) && SingleHint(hints) is { } hint)
             {
                 properties = WithLock(properties, hint, site.Variable.Name);
             }
