@@ -171,7 +171,10 @@ internal sealed class SharedStateScan
     public List<(IOperation Update, IOperation Target, BlockFunction Function)> Updates => _updates ?? SharedEmpty<List<(IOperation, IOperation, BlockFunction)>>.Instance;
     public List<GuardedAccess> GuardedAccesses => _guardedAccesses ?? SharedEmpty<List<GuardedAccess>>.Instance;
 
-    /// <summary>Field references, to learn which lock guards a field elsewhere (for the LS5001 fix).</summary>
+    /// <summary>
+    /// Field references (not of constants), to learn which lock guards a field elsewhere (for the LS5001 fix). Read only
+    /// where a flow pass ran; references inside <c>nameof</c> are included, for the reader to skip (<see cref="IsInNameOf"/>).
+    /// </summary>
     public List<IFieldReferenceOperation> FieldReferences => _fieldReferences ?? SharedEmpty<List<IFieldReferenceOperation>>.Instance;
 
     /// <summary>Delegate locals assigned exactly once, at their declaration: <c>ThreadStart work = () => …;</c>.</summary>
@@ -316,10 +319,12 @@ internal sealed class SharedStateScan
                 return;
 
             case OperationKind.FieldReference when operation is IFieldReferenceOperation field:
-                if (field.Field is { IsConst: false } && !IsInNameOf(field))
+                if (field.Field is { IsConst: false })
                 {
+                    // Inside nameof too: the one reader filters those (IsInNameOf climbs to the root, and most members
+                    // never read this list).
                     (_fieldReferences ??= new()).Add(field);
-                    if (guards?.GuardOf(field.Field) is { } fieldGuard)
+                    if (guards?.GuardOf(field.Field) is { } fieldGuard && !IsInNameOf(field))
                     {
                         (_guardedAccesses ??= new()).Add(new GuardedAccess(field, field.Field, fieldGuard, FunctionOf(field), IsWritten(field)));
                     }
@@ -363,10 +368,15 @@ internal sealed class SharedStateScan
 
     private bool IsInSource(IMethodSymbol method)
     {
-        // The assembly first: most calls are to referenced libraries. The same assembly is nearly always the same instance.
+        // Most calls are to referenced libraries, whose methods have no syntax: that test first (a metadata method's
+        // assembly is several symbols up). The same assembly is nearly always the same instance.
+        if (method.DeclaringSyntaxReferences.IsEmpty || method.IsAbstract || method.IsExtern)
+        {
+            return false;
+        }
+
         var assembly = method.ContainingAssembly;
-        return (ReferenceEquals(assembly, _compilation.Assembly) || SymbolEqualityComparer.Default.Equals(assembly, _compilation.Assembly))
-               && !method.IsAbstract && !method.IsExtern && !method.DeclaringSyntaxReferences.IsEmpty;
+        return ReferenceEquals(assembly, _compilation.Assembly) || SymbolEqualityComparer.Default.Equals(assembly, _compilation.Assembly);
     }
 
     private void Register(SyntaxNode syntax, BlockFunction parent, bool isLambda, bool isStatic)
@@ -537,11 +547,11 @@ internal sealed class SharedStateScan
         return false;
     }
 
-    private static bool IsInNameOf(IOperation operation)
+    public static bool IsInNameOf(IOperation operation)
     {
         for (var current = operation.Parent; current is not null; current = current.Parent)
         {
-            if (current is INameOfOperation)
+            if (current.Kind == OperationKind.NameOf)
             {
                 return true;
             }

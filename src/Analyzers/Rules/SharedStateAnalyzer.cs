@@ -418,7 +418,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
             foreach (var reference in scan.FieldReferences)
             {
                 if (!SymbolEqualityComparer.Default.Equals(reference.Field.ContainingType, owner.ContainingType) || held.At(reference.Syntax) is not { } observation
-                    || observation.Must.IsEmpty || !AddNew(seen, reference.Field, observation.Must))
+                    || observation.Must.IsEmpty || SharedStateScan.IsInNameOf(reference) || !AddNew(seen, reference.Field, observation.Must))
                 {
                     continue;
                 }
