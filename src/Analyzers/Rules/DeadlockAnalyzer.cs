@@ -366,11 +366,12 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
     {
         for (var current = operation.Parent; current is not null; current = current.Parent)
         {
-            switch (current)
+            // The kind, not interface types: this climbs to the member's root for every call into the compilation.
+            switch (current.Kind)
             {
-                case IAnonymousFunctionOperation:
+                case OperationKind.AnonymousFunction:
                     return null;
-                case ILocalFunctionOperation localFunction:
+                case OperationKind.LocalFunction when current is ILocalFunctionOperation localFunction:
                     return localFunction.Symbol;
             }
         }

@@ -425,7 +425,7 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
         _ => null,
     };
 
-    private static bool IsFunction(IOperation operation) => operation is IAnonymousFunctionOperation or ILocalFunctionOperation;
+    private static bool IsFunction(IOperation operation) => operation.Kind is OperationKind.AnonymousFunction or OperationKind.LocalFunction;
 
     /// <summary>The lambda or local function an operation is in; null for the member body itself.</summary>
     private static IOperation? EnclosingFunction(IOperation operation)
