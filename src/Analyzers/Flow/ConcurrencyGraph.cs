@@ -331,15 +331,17 @@ internal sealed class ConcurrencyGraph
         }
 
         var sources = _sources.Snapshot();
-        var edges = new Dictionary<FunctionId, List<CallEdge>>();
-        foreach (var edge in _edges.Snapshot())
-        {
-            MultiMap.Add(edges, edge.Caller, edge);
-        }
+        // Grouped in one array rather than a list per caller: every call of the compilation's members is an edge.
+        var edges = new Grouped<FunctionId, CallEdge>(_edges.Snapshot(), static edge => edge.Caller);
 
         // Concurrency of the functions that start work feeds the multiplicity of what they start: iterate to a fixpoint.
+        // Each round's tables are cleared and refilled, not made anew (each holds every function a start reaches).
         var threads = new Dictionary<FunctionId, int>();
         var sharing = new Dictionary<FunctionId, int>();
+        var newThreads = new Dictionary<FunctionId, int>();
+        var newSharing = new Dictionary<FunctionId, int>();
+        var threadsPerFunction = new Dictionary<FunctionId, SourceCounts>();
+        var sharingPerState = new Dictionary<State, SourceCounts>();
         var reachAll = new Dictionary<ConcurrencySource, Dictionary<State, int>>();
         var multiplicity = new Dictionary<ConcurrencySource, int>();
         var sharedThis = new Dictionary<ConcurrencySource, int>();
@@ -366,10 +368,10 @@ internal sealed class ConcurrencyGraph
                 }
             }
 
-            var newThreads = new Dictionary<FunctionId, int>();
-            var newSharing = new Dictionary<FunctionId, int>();
-            var threadsPerFunction = new Dictionary<FunctionId, SourceCounts>();
-            var sharingPerState = new Dictionary<State, SourceCounts>();
+            newThreads.Clear();
+            newSharing.Clear();
+            threadsPerFunction.Clear();
+            sharingPerState.Clear();
             foreach (var source in sources)
             {
                 foreach (var pair in reachAll[source])
@@ -398,30 +400,27 @@ internal sealed class ConcurrencyGraph
                 break;
             }
 
-            threads = newThreads;
-            sharing = newSharing;
+            (threads, newThreads) = (newThreads, threads);
+            (sharing, newSharing) = (newSharing, sharing);
         }
 
         // Every object a site updates, per source: (field, object) -> source -> count.
         var allSites = _sites.Snapshot();
-        var sitesByFunction = new Dictionary<FunctionId, List<FieldUpdateSite>>();
-        foreach (var site in allSites)
-        {
-            MultiMap.Add(sitesByFunction, site.Function, site);
-        }
+        var sitesByFunction = new Grouped<FunctionId, FieldUpdateSite>(allSites, static site => site.Function);
 
         var totals = new Dictionary<(ISymbol Field, InstanceKey Object), SourceCounts>(new FieldObjectComparer());
         foreach (var source in sources)
         {
             foreach (var pair in reachAll[source])
             {
-                if (!sitesByFunction.TryGetValue(pair.Key.Function, out var sites))
+                if (!sitesByFunction.TryGetRange(pair.Key.Function, out var first, out var end))
                 {
                     continue;
                 }
 
-                foreach (var site in sites)
+                for (var i = first; i < end; i++)
                 {
+                    var site = sitesByFunction.Items[i];
                     if (ObjectOf(site, pair.Key.Key, pair.Value, source, multiplicity) is not (InstanceKey obj, int count))
                     {
                         continue;
@@ -433,34 +432,45 @@ internal sealed class ConcurrencyGraph
         }
 
         // What reaches each function without a lock, in source order: a site looks up its own function only.
-        var unlockedByFunction = new Dictionary<FunctionId, List<(ConcurrencySource Source, State State, int Count)>>();
-        foreach (var source in sources)
+        var unlockedReach = new Dictionary<State, int>[sources.Length];
+        var reached = 0;
+        for (var i = 0; i < sources.Length; i++)
         {
-            foreach (var pair in Reach(source, edges, multiplicity, sharedThis, unlockedOnly: true))
+            unlockedReach[i] = Reach(sources[i], edges, multiplicity, sharedThis, unlockedOnly: true);
+            reached += unlockedReach[i].Count;
+        }
+
+        var unlockedStates = new List<(ConcurrencySource Source, State State, int Count)>(reached);
+        for (var i = 0; i < sources.Length; i++)
+        {
+            foreach (var pair in unlockedReach[i])
             {
-                MultiMap.Add(unlockedByFunction, pair.Key.Function, (source, pair.Key, pair.Value));
+                unlockedStates.Add((sources[i], pair.Key, pair.Value));
             }
         }
+
+        var unlockedByFunction = new Grouped<FunctionId, (ConcurrencySource Source, State State, int Count)>(unlockedStates, static reach => reach.State.Function);
 
         // Only unprotected sites that something reaches without a lock can be reported: sort just those into source order.
-        var candidates = new List<(FieldUpdateSite Site, List<(ConcurrencySource Source, State State, int Count)> Reaching)>();
+        var candidates = new List<(FieldUpdateSite Site, int First, int End)>();
         foreach (var site in allSites)
         {
-            if (!site.IsProtected && unlockedByFunction.TryGetValue(site.Function, out var reaching))
+            if (!site.IsProtected && unlockedByFunction.TryGetRange(site.Function, out var first, out var end))
             {
-                candidates.Add((site, reaching));
+                candidates.Add((site, first, end));
             }
         }
 
-        foreach (var (site, reaching) in candidates.OrderBy(c => c.Site.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(c => c.Site.Location.SourceSpan.Start))
+        foreach (var (site, first, end) in candidates.OrderBy(c => c.Site.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(c => c.Site.Location.SourceSpan.Start))
         {
             cancellationToken.ThrowIfCancellationRequested();
 
             // Every object the site may update without a lock that several threads update: the message names all their starts
             // (a union, so the report does not depend on the order the compilation was analyzed in).
             HashSet<ConcurrencySource>? racing = null;
-            foreach (var (source, state, count) in reaching)
+            for (var i = first; i < end; i++)
             {
+                var (source, state, count) = unlockedByFunction.Items[i];
                 if (ObjectOf(site, state.Key, count, source, multiplicity) is not (InstanceKey obj, _)
                     || !totals.TryGetValue(((ISymbol)site.Field.OriginalDefinition, obj), out var perSource)
                     || perSource.GroupedSum() < Several)
@@ -569,7 +579,7 @@ internal sealed class ConcurrencyGraph
         };
 
     [MethodImpl(Jit.OncePerCompilation)]
-    private static Dictionary<State, int> Reach(ConcurrencySource source, Dictionary<FunctionId, List<CallEdge>> edges, Dictionary<ConcurrencySource, int> multiplicity, Dictionary<ConcurrencySource, int> sharedThis, bool unlockedOnly)
+    private static Dictionary<State, int> Reach(ConcurrencySource source, Grouped<FunctionId, CallEdge> edges, Dictionary<ConcurrencySource, int> multiplicity, Dictionary<ConcurrencySource, int> sharedThis, bool unlockedOnly)
     {
         var visited = new Dictionary<State, int>();
         var queue = new Queue<State>();
@@ -604,13 +614,14 @@ internal sealed class ConcurrencyGraph
         {
             var state = queue.Dequeue();
             var count = visited[state];
-            if (!edges.TryGetValue(state.Function, out var outgoing))
+            if (!edges.TryGetRange(state.Function, out var first, out var end))
             {
                 continue;
             }
 
-            foreach (var edge in outgoing)
+            for (var i = first; i < end; i++)
             {
+                var edge = edges.Items[i];
                 if (unlockedOnly && edge.Locked)
                 {
                     continue;
