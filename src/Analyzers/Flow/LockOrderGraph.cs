@@ -457,7 +457,7 @@ internal readonly struct SummaryFact
 /// </summary>
 internal sealed class SummaryBatch
 {
-    /// <param name="calls">The member's calls: at most one fact each, so the list is not regrown as they are recorded.</param>
+    /// <param name="calls">The member's calls (at most one fact each): the list is sized for them up front.</param>
     public SummaryBatch(int calls) => Facts = new List<SummaryFact>(calls);
 
     public List<SummaryFact> Facts { get; }

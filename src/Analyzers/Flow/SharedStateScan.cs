@@ -212,17 +212,22 @@ internal sealed class SharedStateScan
         var scan = new SharedStateScan(context.Owner, context.Compilation, context.CancellationToken);
         var found = t_found ??= new List<ConcurrencyEntry>();
         var operations = index.Scannable;
-        for (var i = 0; i < operations.Count; i++)
+        try
         {
-            if ((i & 255) == 255)
+            for (var i = 0; i < operations.Count; i++)
             {
-                context.CancellationToken.ThrowIfCancellationRequested();
+                if ((i & 255) == 255)
+                {
+                    context.CancellationToken.ThrowIfCancellationRequested();
+                }
+
+                scan.Visit(operations[i], catalog, entries, guards, found);
             }
-
-            scan.Visit(operations[i], catalog, entries, guards, found);
         }
-
-        found.Clear();
+        finally
+        {
+            found.Clear(); // keeps no operation tree alive, however the scan ends
+        }
 
         if (scan._reassignedLocals is not null && scan._delegateLocals is not null)
         {
