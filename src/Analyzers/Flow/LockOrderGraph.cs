@@ -457,15 +457,21 @@ internal readonly struct SummaryFact
 /// </summary>
 internal sealed class SummaryBatch
 {
-    /// <param name="calls">The member's calls (at most one fact each): the list is sized for them up front.</param>
-    public SummaryBatch(int calls) => Facts = new List<SummaryFact>(calls);
+    private readonly int _calls;
+    private List<SummaryFact>? _facts; // made with the first fact: most members call nothing of their own compilation
 
-    public List<SummaryFact> Facts { get; }
+    /// <param name="calls">The member's calls (at most one fact each): the list is sized for them when first needed.</param>
+    public SummaryBatch(int calls) => _calls = calls;
+
+    /// <summary>The facts so far; a shared empty list until the first one (never added to through this property).</summary>
+    public List<SummaryFact> Facts => _facts ?? SharedEmpty<List<SummaryFact>>.Instance;
 
     /// <summary>Records a call; <paramref name="onThis"/> when it is made on the caller's own instance or is static.</summary>
     public void AddCall(IMethodSymbol caller, IMethodSymbol callee, bool onThis)
-        => Facts.Add(new SummaryFact(caller.OriginalDefinition, callee.OriginalDefinition, onThis ? SummaryFactKind.CallOnThis : SummaryFactKind.Call));
+        => Add(new SummaryFact(caller.OriginalDefinition, callee.OriginalDefinition, onThis ? SummaryFactKind.CallOnThis : SummaryFactKind.Call));
 
     public void AddAcquire(IMethodSymbol method, ISymbol node, bool onThis)
-        => Facts.Add(new SummaryFact(method.OriginalDefinition, node, onThis ? SummaryFactKind.AcquireOnThis : SummaryFactKind.Acquire));
+        => Add(new SummaryFact(method.OriginalDefinition, node, onThis ? SummaryFactKind.AcquireOnThis : SummaryFactKind.Acquire));
+
+    private void Add(SummaryFact fact) => (_facts ??= new List<SummaryFact>(Math.Max(_calls, 4))).Add(fact);
 }
