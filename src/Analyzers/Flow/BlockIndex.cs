@@ -161,6 +161,8 @@ internal sealed class BlockIndex
     /// </summary>
     private sealed class Scratch
     {
+        private const int KeepAtMost = 4096;
+
         [ThreadStatic]
         private static Scratch? t_spare;
 
@@ -179,6 +181,11 @@ internal sealed class BlockIndex
 
         public static void Return(Scratch scratch)
         {
+            if (scratch.Scannable.Capacity > KeepAtMost)
+            {
+                return; // a huge member: its arrays are not kept for the life of the thread
+            }
+
             scratch.Scannable.Clear();
             scratch.Invocations.Clear();
             scratch.ObjectCreations.Clear();
