@@ -432,20 +432,12 @@ internal sealed class ConcurrencyGraph
         }
 
         // What reaches each function without a lock, in source order: a site looks up its own function only.
-        var unlockedReach = new Dictionary<State, int>[sources.Length];
-        var reached = 0;
-        for (var i = 0; i < sources.Length; i++)
+        var unlockedStates = new List<(ConcurrencySource Source, State State, int Count)>();
+        foreach (var source in sources)
         {
-            unlockedReach[i] = Reach(sources[i], edges, multiplicity, sharedThis, unlockedOnly: true);
-            reached += unlockedReach[i].Count;
-        }
-
-        var unlockedStates = new List<(ConcurrencySource Source, State State, int Count)>(reached);
-        for (var i = 0; i < sources.Length; i++)
-        {
-            foreach (var pair in unlockedReach[i])
+            foreach (var pair in Reach(source, edges, multiplicity, sharedThis, unlockedOnly: true))
             {
-                unlockedStates.Add((sources[i], pair.Key, pair.Value));
+                unlockedStates.Add((source, pair.Key, pair.Value));
             }
         }
 
@@ -502,14 +494,7 @@ internal sealed class ConcurrencyGraph
         var guards = new Dictionary<IFieldSymbol, GuardSummary>(SymbolEqualityComparer.Default);
         foreach (var (field, hint) in _hints.Snapshot())
         {
-            var key = field.OriginalDefinition;
-            if (!guards.TryGetValue(key, out var summary))
-            {
-                summary = new GuardSummary();
-                guards[key] = summary;
-            }
-
-            summary.Add(hint);
+            MultiMap.GetOrAdd(guards, field.OriginalDefinition).Add(hint);
         }
 
         return guards;
@@ -635,17 +620,9 @@ internal sealed class ConcurrencyGraph
         return visited;
     }
 
-    [MethodImpl(Jit.OncePerCompilation)]
     private static void Add<TKey>(Dictionary<TKey, SourceCounts> map, TKey key, ConcurrencySource source, int count)
         where TKey : notnull
-    {
-        if (!map.TryGetValue(key, out var perSource))
-        {
-            map[key] = perSource = new SourceCounts();
-        }
-
-        perSource.Max(source, count);
-    }
+        => MultiMap.GetOrAdd(map, key).Max(source, count);
 
     /// <summary>
     /// The most threads each source brings to one function, object or field: nearly always one source, so that one is
@@ -722,11 +699,7 @@ internal sealed class ConcurrencyGraph
             }
 
             sequential ??= new Dictionary<FunctionId, Dictionary<object, int>>();
-            if (!sequential.TryGetValue(pair.Key.Enclosing, out var starts))
-            {
-                sequential[pair.Key.Enclosing] = starts = new Dictionary<object, int>();
-            }
-
+            var starts = MultiMap.GetOrAdd(sequential, pair.Key.Enclosing);
             starts[pair.Key.Start] = (starts.TryGetValue(pair.Key.Start, out var sum) ? sum : 0) + pair.Value;
         }
 

@@ -2,20 +2,26 @@ using System.Runtime.CompilerServices;
 
 namespace Lockstep.Analyzers.Flow;
 
-/// <summary>Dictionaries of lists or sets: adds a value under a key, creating its collection on first use.</summary>
+/// <summary>Dictionaries of lists, sets or other accumulators: adds under a key, creating the value on first use.</summary>
 internal static class MultiMap
 {
-    public static void Add<TKey, TValue>(Dictionary<TKey, List<TValue>> map, TKey key, TValue value)
+    /// <summary>The value under <paramref name="key"/>, made (and stored) on first use.</summary>
+    public static TValue GetOrAdd<TKey, TValue>(Dictionary<TKey, TValue> map, TKey key)
         where TKey : notnull
+        where TValue : class, new()
     {
-        if (!map.TryGetValue(key, out var list))
+        if (!map.TryGetValue(key, out var value))
         {
-            list = new List<TValue>();
-            map[key] = list;
+            value = new TValue();
+            map[key] = value;
         }
 
-        list.Add(value);
+        return value;
     }
+
+    public static void Add<TKey, TValue>(Dictionary<TKey, List<TValue>> map, TKey key, TValue value)
+        where TKey : notnull
+        => GetOrAdd(map, key).Add(value);
 
     public static void Add<TKey, TValue>(Dictionary<TKey, HashSet<TValue>> map, TKey key, TValue value, IEqualityComparer<TValue> comparer)
         where TKey : notnull

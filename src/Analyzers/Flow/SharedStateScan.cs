@@ -371,7 +371,10 @@ internal sealed class SharedStateScan
         }
     }
 
-    private bool IsInSource(IMethodSymbol method)
+    private bool IsInSource(IMethodSymbol method) => IsInSource(method, _compilation);
+
+    /// <summary>A method with a body in this compilation's source: one the shared-state rules can follow a call into.</summary>
+    internal static bool IsInSource(IMethodSymbol method, Compilation compilation)
     {
         // Most calls are to referenced libraries, whose methods have no syntax: that test first (a metadata method's
         // assembly is several symbols up). The same assembly is nearly always the same instance.
@@ -381,7 +384,7 @@ internal sealed class SharedStateScan
         }
 
         var assembly = method.ContainingAssembly;
-        return ReferenceEquals(assembly, _compilation.Assembly) || SymbolEqualityComparer.Default.Equals(assembly, _compilation.Assembly);
+        return ReferenceEquals(assembly, compilation.Assembly) || SymbolEqualityComparer.Default.Equals(assembly, compilation.Assembly);
     }
 
     private void Register(SyntaxNode syntax, BlockFunction parent, bool isLambda, bool isStatic)

@@ -999,13 +999,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                     MultiMap.Add(_starts, key, invocation.Syntax);
                     break;
                 case LifecycleCallKind.Join:
-                    if (!_joins.TryGetValue(key, out var joins))
-                    {
-                        joins = new List<IInvocationOperation>();
-                        _joins[key] = joins;
-                    }
-
-                    joins.Add(invocation);
+                    MultiMap.Add(_joins, key, invocation);
                     break;
                 case LifecycleCallKind.Terminate when key.Symbol is ILocalSymbol terminated && key.Receiver is null:
                     Facts(terminated).IsTerminated = true;

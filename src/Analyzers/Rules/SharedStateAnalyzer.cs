@@ -129,12 +129,8 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
         }
 
         // One flow pass per body serves both rules; bodies without a lock hold nothing, so LS5001 alone needs none there.
-        HeldLookup held;
-        if (!scan.SawLock && scan.GuardedAccesses.Count == 0)
-        {
-            held = new HeldLookup(state.Guards, context.CancellationToken);
-        }
-        else
+        var held = new HeldLookup(state.Guards, context.CancellationToken);
+        if (scan.SawLock || scan.GuardedAccesses.Count > 0)
         {
             var wanted = scan.WantedSyntax();
             var observer = new SharedStateObserver(wanted);
@@ -322,7 +318,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
                 case IAnonymousFunctionOperation lambda when scan.FunctionAt(lambda.Syntax) is { } function:
                     edges.Add(new CallEdge(enclosing.Id, function.Id, function.HasThis ? Receiver.This : Receiver.None, held.IsProtected(creation.Syntax)));
                     break;
-                case IMethodReferenceOperation reference when FunctionId.ForMethod(reference.Method, cancellationToken) is { } method && IsInSource(reference.Method, state.Compilation):
+                case IMethodReferenceOperation reference when FunctionId.ForMethod(reference.Method, cancellationToken) is { } method && SharedStateScan.IsInSource(reference.Method, state.Compilation):
                     var receiver = reference.Method.MethodKind == MethodKind.LocalFunction ? (enclosing.HasThis ? Receiver.This : Receiver.None)
                         : reference.Method.IsStatic ? Receiver.None
                         : ReceiverOf(reference.Instance, enclosing, shareOwnVariables: false, cancellationToken);
@@ -566,7 +562,7 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
                 case IAnonymousFunctionOperation lambda when scan.FunctionAt(lambda.Syntax) is { } function:
                     function.IsEntryTarget = true;
                     return (function.Id, function.HasThis ? Receiver.This : Receiver.None);
-                case IMethodReferenceOperation reference when IsInSource(reference.Method, state.Compilation) && FunctionId.ForMethod(reference.Method, cancellationToken) is { } method:
+                case IMethodReferenceOperation reference when SharedStateScan.IsInSource(reference.Method, state.Compilation) && FunctionId.ForMethod(reference.Method, cancellationToken) is { } method:
                     if (method.Value is SyntaxNode localFunction && scan.FunctionAt(localFunction) is { } started)
                     {
                         started.IsEntryTarget = true;
@@ -631,11 +627,6 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
     /// <summary>A <c>ThreadLocal&lt;T&gt;</c> or <c>AsyncLocal&lt;T&gt;</c>: each thread has its own value.</summary>
     private static bool IsThreadLocal(IFieldSymbol field)
         => field.Type is INamedTypeSymbol { Name: "ThreadLocal" or "AsyncLocal", ContainingNamespace: { } ns } && ns.ToDisplayString() == "System.Threading";
-
-    private static bool IsInSource(IMethodSymbol method, Compilation compilation)
-        => !method.IsAbstract && !method.IsExtern
-           && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, compilation.Assembly)
-           && !method.DeclaringSyntaxReferences.IsEmpty;
 
     private static bool IsInLoop(SyntaxNode start, SyntaxNode? function)
     {
