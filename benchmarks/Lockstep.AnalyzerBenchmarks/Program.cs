@@ -18,7 +18,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 //                                         LOCKSTEP_PROFILE_ROUNDS=n compilations instead of 6 (more rounds dilute the unoptimized first)
 //   LOCKSTEP_BENCH_FLOOR=1 (bench)       also times an analyzer that registers the same per-member action and does nothing:
 //                                         what the telemetry bills for being called at all
-//   LOCKSTEP_BENCH_ONLY=mix (bench)       only the named parts: plain, mix, dense, scaling (comma-separated)
+//   LOCKSTEP_BENCH_ONLY=mix (bench)       only the named parts: plain, mix, dense, scaling (comma-separated); also `open`,
+//                                         not run by default: plain classes and one concurrent one (every gate open)
 //   LOCKSTEP_BENCH_REACH=1 (any mode)     every worker of the mix also calls the plain classes after its own, so a start
 //                                         reaches every plain class (the worst case for anything that defers plain members)
 var mode = args.Length > 0 ? args[0] : "bench";
@@ -83,6 +84,12 @@ internal static class Bench
         if (Runs("mix"))
         {
             await MeasureAsync("realistic mix (1 class in 5 concurrent, the rest plain)", Generate(classes, concurrentEvery: 5), repetitions);
+        }
+
+        if (only is not null && only.Contains("open", StringComparer.OrdinalIgnoreCase))
+        {
+            // Not in the default run: plain code whose compilation has one concurrent class, so every gate is open.
+            await MeasureAsync("plain code, gates open (1 class concurrent, the rest plain)", Generate(classes, concurrentEvery: classes), repetitions);
         }
 
         if (Runs("dense"))

@@ -113,10 +113,9 @@ internal sealed class LockOrderGraph
         private readonly Dictionary<IMethodSymbol, List<IMethodSymbol>> _implementations = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, HashSet<ISymbol>> _allSummary = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, HashSet<ISymbol>> _selfSummary = new(SymbolEqualityComparer.Default);
-        private readonly Dictionary<IMethodSymbol, HashSet<IMethodSymbol>> _callees = new(SymbolEqualityComparer.Default);
-        private readonly Dictionary<IMethodSymbol, HashSet<IMethodSymbol>> _selfCallees = new(SymbolEqualityComparer.Default);
-        private readonly Dictionary<IMethodSymbol, HashSet<ISymbol>> _acquires = new(SymbolEqualityComparer.Default);
-        private readonly Dictionary<IMethodSymbol, HashSet<ISymbol>> _selfAcquires = new(SymbolEqualityComparer.Default);
+        // What each method calls and takes, one entry per method: a member hands its facts over together, so a run of
+        // facts of one method looks its entry up once.
+        private readonly Dictionary<IMethodSymbol, MethodFacts> _methods = new(SymbolEqualityComparer.Default);
 
         [MethodImpl(Jit.OncePerCompilation)]
         public Resolved(LockOrderGraph graph, CancellationToken cancellationToken)
@@ -131,23 +130,29 @@ internal sealed class LockOrderGraph
         [MethodImpl(Jit.OncePerCompilation)]
         private void IndexFacts()
         {
+            IMethodSymbol? method = null;
+            MethodFacts? entry = null;
             foreach (var fact in _graph._facts.Snapshot())
             {
+                if (entry is null || !ReferenceEquals(fact.Method, method))
+                {
+                    method = fact.Method;
+                    entry = MultiMap.GetOrAdd(_methods, method);
+                }
+
                 switch (fact.Kind)
                 {
                     case SummaryFactKind.Call:
-                        MultiMap.Add(_callees, fact.Method, (IMethodSymbol)fact.Target, SymbolEqualityComparer.Default);
+                        entry.AddCallee((IMethodSymbol)fact.Target, onThis: false);
                         break;
                     case SummaryFactKind.CallOnThis:
-                        MultiMap.Add(_callees, fact.Method, (IMethodSymbol)fact.Target, SymbolEqualityComparer.Default);
-                        MultiMap.Add(_selfCallees, fact.Method, (IMethodSymbol)fact.Target, SymbolEqualityComparer.Default);
+                        entry.AddCallee((IMethodSymbol)fact.Target, onThis: true);
                         break;
                     case SummaryFactKind.Acquire:
-                        MultiMap.Add(_acquires, fact.Method, fact.Target, SymbolEqualityComparer.Default);
+                        entry.AddAcquire(fact.Target, onThis: false);
                         break;
                     case SummaryFactKind.AcquireOnThis:
-                        MultiMap.Add(_acquires, fact.Method, fact.Target, SymbolEqualityComparer.Default);
-                        MultiMap.Add(_selfAcquires, fact.Method, fact.Target, SymbolEqualityComparer.Default);
+                        entry.AddAcquire(fact.Target, onThis: true);
                         break;
                 }
             }
@@ -164,10 +169,10 @@ internal sealed class LockOrderGraph
         [MethodImpl(Jit.OncePerCompilation)]
         private void IndexImplementations()
         {
-            var methods = new HashSet<IMethodSymbol>(_callees.Keys.Concat(_acquires.Keys), SymbolEqualityComparer.Default);
-            foreach (var method in methods)
+            foreach (var method in _methods.Keys)
             {
-                for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+                // Only an override has an overridden method.
+                for (var overridden = method.IsOverride ? method.OverriddenMethod : null; overridden is not null; overridden = overridden.OverriddenMethod)
                 {
                     AddImplementation(overridden, method);
                 }
@@ -177,7 +182,7 @@ internal sealed class LockOrderGraph
                     AddImplementation(explicitImplementation, method);
                 }
 
-                if (method.ContainingType is { } type && method.DeclaredAccessibility == Accessibility.Public && !method.IsStatic)
+                if (method.DeclaredAccessibility == Accessibility.Public && !method.IsStatic && method.ContainingType is { } type)
                 {
                     foreach (var @interface in type.AllInterfaces)
                     {
@@ -219,13 +224,17 @@ internal sealed class LockOrderGraph
 
             var result = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             memo[method] = result;
-            var direct = self ? _selfAcquires : _acquires;
-            if (direct.TryGetValue(method, out var acquires))
+            if (!_methods.TryGetValue(method, out var facts))
+            {
+                return result;
+            }
+
+            if ((self ? facts.SelfAcquires : facts.Acquires) is { } acquires)
             {
                 result.UnionWith(acquires.Select(_graph.Canonical));
             }
 
-            if ((self ? _selfCallees : _callees).TryGetValue(method, out var callees))
+            if ((self ? facts.SelfCallees : facts.Callees) is { } callees)
             {
                 foreach (var callee in callees)
                 {
@@ -437,6 +446,38 @@ internal enum SummaryFactKind : byte
 }
 
 /// <summary>A method calls <see cref="Target"/> (a method) or takes it (a lock node).</summary>
+/// <summary>One method's calls and acquisitions, each kept once in first-seen order (sets made on first use).</summary>
+internal sealed class MethodFacts
+{
+    public HashSet<IMethodSymbol>? Callees { get; private set; }
+
+    /// <summary>The calls made on the method's own instance (or static): a subset of <see cref="Callees"/>.</summary>
+    public HashSet<IMethodSymbol>? SelfCallees { get; private set; }
+
+    public HashSet<ISymbol>? Acquires { get; private set; }
+
+    /// <summary>The locks of the method's own instance (or static ones): a subset of <see cref="Acquires"/>.</summary>
+    public HashSet<ISymbol>? SelfAcquires { get; private set; }
+
+    public void AddCallee(IMethodSymbol callee, bool onThis)
+    {
+        (Callees ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)).Add(callee);
+        if (onThis)
+        {
+            (SelfCallees ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)).Add(callee);
+        }
+    }
+
+    public void AddAcquire(ISymbol node, bool onThis)
+    {
+        (Acquires ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(node);
+        if (onThis)
+        {
+            (SelfAcquires ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(node);
+        }
+    }
+}
+
 internal readonly struct SummaryFact
 {
     public SummaryFact(IMethodSymbol method, ISymbol target, SummaryFactKind kind)

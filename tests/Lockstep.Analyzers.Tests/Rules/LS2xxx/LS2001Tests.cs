@@ -180,6 +180,75 @@ public class LS2001Tests
         """);
 
     [Fact]
+    public Task ThroughOverride_Reports() => Verify.VerifyAnalyzerAsync("""
+        abstract class Store
+        {
+            public abstract void Save();
+        }
+
+        sealed class DiskStore : Store
+        {
+            public static readonly object Disk = new();
+
+            public override void Save()
+            {
+                lock (Disk)
+                {
+                    lock ({|LS2001:Index.Gate|})
+                    {
+                    }
+                }
+            }
+        }
+
+        static class Index
+        {
+            public static readonly object Gate = new();
+
+            public static void Flush(Store store)
+            {
+                lock (Gate)
+                {
+                    {|LS2001:store.Save()|};
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ThroughExplicitInterfaceImplementation_Reports() => Verify.VerifyAnalyzerAsync("""
+        interface IStore { void Save(); }
+
+        class Store : IStore
+        {
+            public static readonly object Disk = new();
+
+            void IStore.Save()
+            {
+                lock (Disk)
+                {
+                    lock ({|LS2001:Index.Gate|})
+                    {
+                    }
+                }
+            }
+        }
+
+        static class Index
+        {
+            public static readonly object Gate = new();
+
+            public static void Flush(IStore store)
+            {
+                lock (Gate)
+                {
+                    {|LS2001:store.Save()|};
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task SemaphoreSlimInAsyncMethods_Reports() => Verify.VerifyAnalyzerAsync("""
         using System.Threading;
         using System.Threading.Tasks;
