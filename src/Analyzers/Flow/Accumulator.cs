@@ -2,47 +2,158 @@ namespace Lockstep.Analyzers.Flow;
 
 /// <summary>
 /// What the per-member callbacks collect for the compilation's end: added to from any analysis thread, read once all
-/// of them are done. Each member hands over its items at once (one array, pushed on a lock-free list of chunks), so an
-/// item costs a slot in an array instead of the per-thread queues and nodes a <c>ConcurrentBag</c> keeps, and no thread
-/// ever waits: with more analysis threads than cores, a lock here made callbacks wait for a holder the scheduler had
-/// preempted.
+/// of them are done. Each member hands over its items at once, and no thread ever waits: with more analysis threads
+/// than cores, a lock waited for here made callbacks wait for a holder the scheduler had preempted.
 /// </summary>
+/// <remarks>
+/// A member's items are appended to one of a few lists picked by the adding thread (so two analysis threads nearly
+/// always fill different lists), under that list's lock taken only if it is free at once; when it is not, the items go,
+/// copied into one array, onto a lock-free list of chunks instead. Appending to a list costs no object per member and
+/// the end reads a few long arrays rather than one small array per member.
+/// </remarks>
 internal sealed class Accumulator<T>
 {
-    private Chunk? _head;
+    private const int StripeCount = 8; // a power of two
 
-    public bool IsEmpty => Volatile.Read(ref _head) is null;
+    private readonly List<T>?[] _stripes = new List<T>?[StripeCount];
+    private Chunk? _overflow;
 
-    public void Add(T item) => Push(new Chunk(new[] { item }));
-
-    public void AddRange(List<T> items)
+    /// <summary>Nothing was added (read by the end action, once every member is done).</summary>
+    public bool IsEmpty
     {
-        if (items.Count > 0)
+        get
         {
-            Push(new Chunk(items.ToArray()));
+            if (Volatile.Read(ref _overflow) is not null)
+            {
+                return false;
+            }
+
+            foreach (var stripe in _stripes)
+            {
+                if (stripe is not null)
+                {
+                    lock (stripe)
+                    {
+                        if (stripe.Count > 0)
+                        {
+                            return false;
+                        }
+                    }
+                }
+            }
+
+            return true;
         }
     }
 
-    /// <summary>Everything added so far, in the order the chunks were pushed (the end action reads it once).</summary>
+    public void Add(T item)
+    {
+        var stripe = StripeOfThisThread();
+        if (Monitor.TryEnter(stripe))
+        {
+            try
+            {
+                stripe.Add(item);
+                return;
+            }
+            finally
+            {
+                Monitor.Exit(stripe);
+            }
+        }
+
+        Push(new Chunk(new[] { item }));
+    }
+
+    /// <summary>Adds a copy of <paramref name="items"/>: the caller may reuse its list.</summary>
+    public void AddRange(List<T> items)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        var stripe = StripeOfThisThread();
+        if (Monitor.TryEnter(stripe))
+        {
+            try
+            {
+                stripe.AddRange(items);
+                return;
+            }
+            finally
+            {
+                Monitor.Exit(stripe);
+            }
+        }
+
+        Push(new Chunk(items.ToArray()));
+    }
+
+    /// <summary>
+    /// Everything added so far. One thread's adds keep their order unless another thread was adding through the same
+    /// list at that moment (then some of them are in the overflow, read last); no reader may depend on the order
+    /// between threads.
+    /// </summary>
     public T[] Snapshot()
     {
-        var chunks = new List<T[]>();
+        var lists = new List<T[]>();
         var count = 0;
-        for (var chunk = Volatile.Read(ref _head); chunk is not null; chunk = chunk.Next)
+        foreach (var stripe in _stripes)
+        {
+            if (stripe is null)
+            {
+                continue;
+            }
+
+            lock (stripe)
+            {
+                if (stripe.Count > 0)
+                {
+                    var items = stripe.ToArray();
+                    lists.Add(items);
+                    count += items.Length;
+                }
+            }
+        }
+
+        var chunks = new List<T[]>();
+        for (var chunk = Volatile.Read(ref _overflow); chunk is not null; chunk = chunk.Next)
         {
             chunks.Add(chunk.Items);
             count += chunk.Items.Length;
         }
 
+        // Chunks were pushed on the front of their list: oldest first is the last one.
+        chunks.Reverse();
+        lists.AddRange(chunks);
+        if (lists.Count == 1)
+        {
+            return lists[0];
+        }
+
         var all = new T[count];
         var at = 0;
-        for (var i = chunks.Count - 1; i >= 0; i--)
+        foreach (var items in lists)
         {
-            chunks[i].CopyTo(all, at);
-            at += chunks[i].Length;
+            items.CopyTo(all, at);
+            at += items.Length;
         }
 
         return all;
+    }
+
+    private List<T> StripeOfThisThread()
+    {
+        var slot = Thread.CurrentThread.ManagedThreadId & (StripeCount - 1);
+        var stripe = Volatile.Read(ref _stripes[slot]);
+        if (stripe is null)
+        {
+            Interlocked.CompareExchange(ref _stripes[slot], new List<T>(), null);
+            stripe = Volatile.Read(ref _stripes[slot])!;
+        }
+
+        return stripe;
     }
 
     private void Push(Chunk chunk)
@@ -50,10 +161,10 @@ internal sealed class Accumulator<T>
         Chunk? head;
         do
         {
-            head = Volatile.Read(ref _head);
+            head = Volatile.Read(ref _overflow);
             chunk.Next = head;
         }
-        while (!ReferenceEquals(Interlocked.CompareExchange(ref _head, chunk, head), head));
+        while (!ReferenceEquals(Interlocked.CompareExchange(ref _overflow, chunk, head), head));
     }
 
     private sealed class Chunk

@@ -1,9 +1,10 @@
+using System.Reflection;
 using Lockstep.Analyzers.Flow;
 using Xunit;
 
 namespace Lockstep.Analyzers.Tests.Quality;
 
-/// <summary>The lock-free collector the per-member callbacks hand their records to.</summary>
+/// <summary>The never-waiting collector the per-member callbacks hand their records to.</summary>
 public class AccumulatorTests
 {
     [Fact]
@@ -29,6 +30,37 @@ public class AccumulatorTests
         items.Add(2);
 
         Assert.Equal(new[] { 1 }, accumulator.Snapshot());
+    }
+
+    [Fact]
+    public async Task AddsWhileTheThreadsListIsBusy_GoToTheOverflow_NothingWaits()
+    {
+        var accumulator = new Accumulator<int>();
+        accumulator.Add(1); // makes this thread's list
+        var stripes = (List<int>?[])typeof(Accumulator<int>).GetField("_stripes", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(accumulator)!;
+        var mine = Assert.Single(stripes, s => s is not null)!;
+
+        using var held = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var holder = Task.Run(() =>
+        {
+            lock (mine)
+            {
+                held.Set();
+                release.Wait();
+            }
+        });
+        held.Wait();
+
+        // Another thread holds this thread's list: the adds must not wait for it.
+        accumulator.AddRange(new List<int> { 2, 3 });
+        accumulator.Add(4);
+        release.Set();
+        await holder;
+        accumulator.Add(5);
+
+        Assert.False(accumulator.IsEmpty);
+        Assert.Equal(new[] { 1, 5, 2, 3, 4 }, accumulator.Snapshot());
     }
 
     [Fact]
