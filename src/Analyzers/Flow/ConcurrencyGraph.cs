@@ -444,12 +444,21 @@ internal sealed class ConcurrencyGraph
         var unlockedByFunction = new Grouped<FunctionId, (ConcurrencySource Source, State State, int Count)>(unlockedStates, static reach => reach.State.Function);
 
         // Only unprotected sites that something reaches without a lock can be reported: sort just those into source order.
+        // Found from the functions reached (a few) rather than by looking up the function of every site of the compilation.
         var candidates = new List<(FieldUpdateSite Site, int First, int End)>();
-        foreach (var site in allSites)
+        foreach (var (function, first, end) in unlockedByFunction.Groups)
         {
-            if (!site.IsProtected && unlockedByFunction.TryGetRange(site.Function, out var first, out var end))
+            if (!sitesByFunction.TryGetRange(function, out var firstSite, out var endSite))
             {
-                candidates.Add((site, first, end));
+                continue;
+            }
+
+            for (var i = firstSite; i < endSite; i++)
+            {
+                if (!sitesByFunction.Items[i].IsProtected)
+                {
+                    candidates.Add((sitesByFunction.Items[i], first, end));
+                }
             }
         }
 

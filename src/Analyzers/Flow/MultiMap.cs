@@ -84,6 +84,18 @@ internal sealed class Grouped<TKey, T>
     /// <summary>Every item, group after group.</summary>
     public T[] Items { get; }
 
+    /// <summary>Each key, with its group: <see cref="Items"/>[<c>Start</c>..<c>End</c>).</summary>
+    public IEnumerable<(TKey Key, int Start, int End)> Groups
+    {
+        get
+        {
+            foreach (var pair in _groups)
+            {
+                yield return (pair.Key, _starts[pair.Value], _starts[pair.Value + 1]);
+            }
+        }
+    }
+
     /// <summary>The group of <paramref name="key"/> is <see cref="Items"/>[<paramref name="start"/>..<paramref name="end"/>).</summary>
     public bool TryGetRange(TKey key, out int start, out int end)
     {

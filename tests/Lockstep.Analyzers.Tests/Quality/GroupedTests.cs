@@ -29,6 +29,20 @@ public class GroupedTests
         Assert.Empty(empty.Items);
     }
 
+    [Fact]
+    public void Groups_ListsEveryKeyOnceWithItsRange()
+    {
+        var items = new[] { ("b", 1), ("a", 2), ("b", 3), ("c", 4) };
+        var grouped = new Grouped<string, (string Key, int Value)>(items, static item => item.Key);
+
+        var groups = grouped.Groups.ToDictionary(g => g.Key, g => grouped.Items.Skip(g.Start).Take(g.End - g.Start).Select(item => item.Value).ToArray());
+        Assert.Equal(new[] { "a", "b", "c" }, groups.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        Assert.Equal(new[] { 1, 3 }, groups["b"]);
+        Assert.Equal(new[] { 2 }, groups["a"]);
+        Assert.Equal(new[] { 4 }, groups["c"]);
+        Assert.Empty(new Grouped<string, (string Key, int Value)>(Array.Empty<(string, int)>(), static item => item.Key).Groups);
+    }
+
     private static int[] Group(Grouped<string, (string Key, int Value)> grouped, string key)
     {
         Assert.True(grouped.TryGetRange(key, out var start, out var end));
