@@ -124,13 +124,14 @@ internal sealed class Accumulator<T>
             count += chunk.Items.Length;
         }
 
+        if (lists.Count == 1 && chunks.Count == 0)
+        {
+            return lists[0]; // already a copy, made above (a chunk's own array is never handed out)
+        }
+
         // Chunks were pushed on the front of their list: oldest first is the last one.
         chunks.Reverse();
         lists.AddRange(chunks);
-        if (lists.Count == 1)
-        {
-            return lists[0];
-        }
 
         var all = new T[count];
         var at = 0;

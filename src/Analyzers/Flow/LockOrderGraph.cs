@@ -445,7 +445,6 @@ internal enum SummaryFactKind : byte
     AcquireOnThis,
 }
 
-/// <summary>A method calls <see cref="Target"/> (a method) or takes it (a lock node).</summary>
 /// <summary>One method's calls and acquisitions, each kept once in first-seen order (sets made on first use).</summary>
 internal sealed class MethodFacts
 {
@@ -478,6 +477,7 @@ internal sealed class MethodFacts
     }
 }
 
+/// <summary>A method calls <see cref="Target"/> (a method) or takes it (a lock node).</summary>
 internal readonly struct SummaryFact
 {
     public SummaryFact(IMethodSymbol method, ISymbol target, SummaryFactKind kind)

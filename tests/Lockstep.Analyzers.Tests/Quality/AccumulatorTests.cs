@@ -33,6 +33,17 @@ public class AccumulatorTests
     }
 
     [Fact]
+    public void Snapshot_IsACopy()
+    {
+        var accumulator = new Accumulator<int>();
+        accumulator.AddRange(new List<int> { 1, 2 });
+        var first = accumulator.Snapshot();
+        first[0] = 99;
+
+        Assert.Equal(new[] { 1, 2 }, accumulator.Snapshot());
+    }
+
+    [Fact]
     public void AddsWhileTheThreadsListIsBusy_GoToTheOverflow_NothingWaits()
     {
         // Synchronous on purpose: every add below must come from this one thread (an await could resume elsewhere).
@@ -62,6 +73,9 @@ public class AccumulatorTests
         accumulator.Add(5);
 
         Assert.False(accumulator.IsEmpty);
+        var all = accumulator.Snapshot();
+        Assert.Equal(new[] { 1, 5, 2, 3, 4 }, all);
+        Array.Clear(all);
         Assert.Equal(new[] { 1, 5, 2, 3, 4 }, accumulator.Snapshot());
     }
 
