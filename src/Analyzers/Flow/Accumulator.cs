@@ -7,15 +7,16 @@ namespace Lockstep.Analyzers.Flow;
 /// </summary>
 /// <remarks>
 /// A member's items are appended to one of a few lists picked by the adding thread (so two analysis threads nearly
-/// always fill different lists), under that list's lock taken only if it is free at once; when it is not, the items go,
-/// copied into one array, onto a lock-free list of chunks instead. Appending to a list costs no object per member and
-/// the end reads a few long arrays rather than one small array per member.
+/// always fill different lists), after claiming that list with one compare-and-swap; when another thread has it, the
+/// items go, copied into one array, onto a lock-free list of chunks instead. Appending to a list costs no object per
+/// member and the end reads a few long arrays rather than one small array per member. (Not a <c>Monitor</c>: once two
+/// threads had met on one list, its lock stayed inflated and every later add took the runtime's slow path.)
 /// </remarks>
 internal sealed class Accumulator<T>
 {
-    private const int StripeCount = 8; // a power of two
+    private const int StripeCount = 16; // a power of two
 
-    private readonly List<T>?[] _stripes = new List<T>?[StripeCount];
+    private readonly Stripe?[] _stripes = new Stripe?[StripeCount];
     private Chunk? _overflow;
 
     /// <summary>Nothing was added (read by the end action, once every member is done).</summary>
@@ -30,15 +31,9 @@ internal sealed class Accumulator<T>
 
             foreach (var stripe in _stripes)
             {
-                if (stripe is not null)
+                if (stripe is not null && stripe.CountWhenFree() > 0)
                 {
-                    lock (stripe)
-                    {
-                        if (stripe.Count > 0)
-                        {
-                            return false;
-                        }
-                    }
+                    return false;
                 }
             }
 
@@ -49,16 +44,16 @@ internal sealed class Accumulator<T>
     public void Add(T item)
     {
         var stripe = StripeOfThisThread();
-        if (Monitor.TryEnter(stripe))
+        if (stripe.TryClaim())
         {
             try
             {
-                stripe.Add(item);
+                stripe.Items.Add(item);
                 return;
             }
             finally
             {
-                Monitor.Exit(stripe);
+                stripe.Free();
             }
         }
 
@@ -74,16 +69,16 @@ internal sealed class Accumulator<T>
         }
 
         var stripe = StripeOfThisThread();
-        if (Monitor.TryEnter(stripe))
+        if (stripe.TryClaim())
         {
             try
             {
-                stripe.AddRange(items);
+                stripe.Items.AddRange(items);
                 return;
             }
             finally
             {
-                Monitor.Exit(stripe);
+                stripe.Free();
             }
         }
 
@@ -101,19 +96,10 @@ internal sealed class Accumulator<T>
         var count = 0;
         foreach (var stripe in _stripes)
         {
-            if (stripe is null)
+            if (stripe?.CopyWhenFree() is { Length: > 0 } items)
             {
-                continue;
-            }
-
-            lock (stripe)
-            {
-                if (stripe.Count > 0)
-                {
-                    var items = stripe.ToArray();
-                    lists.Add(items);
-                    count += items.Length;
-                }
+                lists.Add(items);
+                count += items.Length;
             }
         }
 
@@ -132,7 +118,6 @@ internal sealed class Accumulator<T>
         // Chunks were pushed on the front of their list: oldest first is the last one.
         chunks.Reverse();
         lists.AddRange(chunks);
-
         var all = new T[count];
         var at = 0;
         foreach (var items in lists)
@@ -144,13 +129,13 @@ internal sealed class Accumulator<T>
         return all;
     }
 
-    private List<T> StripeOfThisThread()
+    private Stripe StripeOfThisThread()
     {
         var slot = Thread.CurrentThread.ManagedThreadId & (StripeCount - 1);
         var stripe = Volatile.Read(ref _stripes[slot]);
         if (stripe is null)
         {
-            Interlocked.CompareExchange(ref _stripes[slot], new List<T>(), null);
+            Interlocked.CompareExchange(ref _stripes[slot], new Stripe(), null);
             stripe = Volatile.Read(ref _stripes[slot])!;
         }
 
@@ -166,6 +151,54 @@ internal sealed class Accumulator<T>
             chunk.Next = head;
         }
         while (!ReferenceEquals(Interlocked.CompareExchange(ref _overflow, chunk, head), head));
+    }
+
+    /// <summary>One list and its claim flag: 1 while a thread appends to it (or the end reads it).</summary>
+    private sealed class Stripe
+    {
+        private int _claimed;
+
+        public List<T> Items { get; } = new();
+
+        public bool TryClaim() => Interlocked.CompareExchange(ref _claimed, 1, 0) == 0;
+
+        public void Free() => Volatile.Write(ref _claimed, 0);
+
+        /// <summary>The end's read: waits for an add still under way (none is, once every member is done).</summary>
+        public T[] CopyWhenFree()
+        {
+            Claim();
+            try
+            {
+                return Items.ToArray();
+            }
+            finally
+            {
+                Free();
+            }
+        }
+
+        public int CountWhenFree()
+        {
+            Claim();
+            try
+            {
+                return Items.Count;
+            }
+            finally
+            {
+                Free();
+            }
+        }
+
+        private void Claim()
+        {
+            var spinner = default(SpinWait);
+            while (!TryClaim())
+            {
+                spinner.SpinOnce();
+            }
+        }
     }
 
     private sealed class Chunk
