@@ -22,68 +22,24 @@ internal sealed class Accumulator<T>
 
     /// <summary>Nothing was added (read by the end action, once every member is done).</summary>
     public bool IsEmpty
-    {
-        get
-        {
-            if (Volatile.Read(ref _overflow) is not null)
-            {
-                return false;
-            }
-
-            foreach (var stripe in _stripes)
-            {
-                if (stripe is not null && stripe.CountWhenFree() > 0)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-    }
+        => Volatile.Read(ref _overflow) is null
+           && _stripes.All(stripe => stripe is null || stripe.ReadWhenFree(static items => items.Count) == 0);
 
     public void Add(T item)
     {
-        var stripe = StripeOfThisThread();
-        if (stripe.TryClaim())
+        if (!StripeOfThisThread().TryAppend(static (items, one) => items.Add(one), item))
         {
-            try
-            {
-                stripe.Items.Add(item);
-                return;
-            }
-            finally
-            {
-                stripe.Free();
-            }
+            Push(new Chunk(new[] { item }));
         }
-
-        Push(new Chunk(new[] { item }));
     }
 
     /// <summary>Adds a copy of <paramref name="items"/>: the caller may reuse its list.</summary>
     public void AddRange(List<T> items)
     {
-        if (items.Count == 0)
+        if (items.Count > 0 && !StripeOfThisThread().TryAppend(static (stripe, added) => stripe.AddRange(added), items))
         {
-            return;
+            Push(new Chunk(items.ToArray()));
         }
-
-        var stripe = StripeOfThisThread();
-        if (stripe.TryClaim())
-        {
-            try
-            {
-                stripe.Items.AddRange(items);
-                return;
-            }
-            finally
-            {
-                stripe.Free();
-            }
-        }
-
-        Push(new Chunk(items.ToArray()));
     }
 
     /// <summary>
@@ -97,7 +53,7 @@ internal sealed class Accumulator<T>
         var count = 0;
         foreach (var stripe in _stripes)
         {
-            if (stripe?.CopyWhenFree() is { Length: > 0 } items)
+            if (stripe?.ReadWhenFree(static list => list.ToArray()) is { Length: > 0 } items)
             {
                 lists.Add(items);
                 count += items.Length;
@@ -157,49 +113,50 @@ internal sealed class Accumulator<T>
     /// <summary>One list and its claim flag: 1 while a thread appends to it (or the end reads it).</summary>
     private sealed class Stripe
     {
+        private readonly List<T> _items = new();
         private int _claimed;
 
-        public List<T> Items { get; } = new();
+        /// <summary>Appends through <paramref name="append"/> if no other thread has the list; false (nothing done) if one has.</summary>
+        public bool TryAppend<TArg>(Action<List<T>, TArg> append, TArg arg)
+        {
+            if (!TryClaim())
+            {
+                return false;
+            }
 
-        public bool TryClaim() => Interlocked.CompareExchange(ref _claimed, 1, 0) == 0;
-
-        public void Free() => Volatile.Write(ref _claimed, 0);
+            try
+            {
+                append(_items, arg);
+                return true;
+            }
+            finally
+            {
+                Free();
+            }
+        }
 
         /// <summary>The end's read: waits for an add still under way (none is, once every member is done).</summary>
-        public T[] CopyWhenFree()
-        {
-            Claim();
-            try
-            {
-                return Items.ToArray();
-            }
-            finally
-            {
-                Free();
-            }
-        }
-
-        public int CountWhenFree()
-        {
-            Claim();
-            try
-            {
-                return Items.Count;
-            }
-            finally
-            {
-                Free();
-            }
-        }
-
-        private void Claim()
+        public TResult ReadWhenFree<TResult>(Func<List<T>, TResult> read)
         {
             var spinner = default(SpinWait);
             while (!TryClaim())
             {
                 spinner.SpinOnce();
             }
+
+            try
+            {
+                return read(_items);
+            }
+            finally
+            {
+                Free();
+            }
         }
+
+        public bool TryClaim() => Interlocked.CompareExchange(ref _claimed, 1, 0) == 0;
+
+        public void Free() => Volatile.Write(ref _claimed, 0);
     }
 
     private sealed class Chunk

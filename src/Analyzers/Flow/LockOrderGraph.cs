@@ -448,33 +448,42 @@ internal enum SummaryFactKind : byte
 /// <summary>One method's calls and acquisitions, each kept once in first-seen order (sets made on first use).</summary>
 internal sealed class MethodFacts
 {
-    public HashSet<IMethodSymbol>? Callees { get; private set; }
+    private HashSet<IMethodSymbol>? _callees;
+    private HashSet<IMethodSymbol>? _selfCallees;
+    private HashSet<ISymbol>? _acquires;
+    private HashSet<ISymbol>? _selfAcquires;
+
+    public HashSet<IMethodSymbol>? Callees => _callees;
 
     /// <summary>The calls made on the method's own instance (or static): a subset of <see cref="Callees"/>.</summary>
-    public HashSet<IMethodSymbol>? SelfCallees { get; private set; }
+    public HashSet<IMethodSymbol>? SelfCallees => _selfCallees;
 
-    public HashSet<ISymbol>? Acquires { get; private set; }
+    public HashSet<ISymbol>? Acquires => _acquires;
 
     /// <summary>The locks of the method's own instance (or static ones): a subset of <see cref="Acquires"/>.</summary>
-    public HashSet<ISymbol>? SelfAcquires { get; private set; }
+    public HashSet<ISymbol>? SelfAcquires => _selfAcquires;
 
     public void AddCallee(IMethodSymbol callee, bool onThis)
     {
-        (Callees ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)).Add(callee);
+        AddTo(ref _callees, callee);
         if (onThis)
         {
-            (SelfCallees ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)).Add(callee);
+            AddTo(ref _selfCallees, callee);
         }
     }
 
     public void AddAcquire(ISymbol node, bool onThis)
     {
-        (Acquires ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(node);
+        AddTo(ref _acquires, node);
         if (onThis)
         {
-            (SelfAcquires ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default)).Add(node);
+            AddTo(ref _selfAcquires, node);
         }
     }
+
+    private static void AddTo<TSymbol>(ref HashSet<TSymbol>? set, TSymbol symbol)
+        where TSymbol : class, ISymbol
+        => (set ??= new HashSet<TSymbol>(SymbolEqualityComparer.Default)).Add(symbol);
 }
 
 /// <summary>A method calls <see cref="Target"/> (a method) or takes it (a lock node).</summary>

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace Lockstep.Analyzers.Flow;
 
-/// <summary>Dictionaries of lists, sets or other accumulators: adds under a key, creating the value on first use.</summary>
+/// <summary>Dictionaries of lists or other accumulators: adds under a key, creating the value on first use.</summary>
 internal static class MultiMap
 {
     /// <summary>The value under <paramref name="key"/>, made (and stored) on first use.</summary>
@@ -22,18 +22,6 @@ internal static class MultiMap
     public static void Add<TKey, TValue>(Dictionary<TKey, List<TValue>> map, TKey key, TValue value)
         where TKey : notnull
         => GetOrAdd(map, key).Add(value);
-
-    public static void Add<TKey, TValue>(Dictionary<TKey, HashSet<TValue>> map, TKey key, TValue value, IEqualityComparer<TValue> comparer)
-        where TKey : notnull
-    {
-        if (!map.TryGetValue(key, out var set))
-        {
-            set = new HashSet<TValue>(comparer);
-            map[key] = set;
-        }
-
-        set.Add(value);
-    }
 }
 
 /// <summary>

@@ -146,15 +146,18 @@ public class LS2001Tests
         }
         """);
 
-    [Fact]
-    public Task ThroughInterfaceImplementation_Reports() => Verify.VerifyAnalyzerAsync("""
-        interface IStore { void Save(); }
+    [Theory]
+    [InlineData("interface IStore { void Save(); }", "class Store : IStore", "public void Save()", "IStore")]
+    [InlineData("abstract class StoreBase { public abstract void Save(); }", "sealed class Store : StoreBase", "public override void Save()", "StoreBase")]
+    [InlineData("interface IStore { void Save(); }", "class Store : IStore", "void IStore.Save()", "IStore")]
+    public Task ThroughImplementation_Reports(string declaration, string store, string save, string calledThrough) => Verify.VerifyAnalyzerAsync($$"""
+        {{declaration}}
 
-        class Store : IStore
+        {{store}}
         {
             public static readonly object Disk = new();
 
-            public void Save()
+            {{save}}
             {
                 lock (Disk)
                 {
@@ -169,76 +172,7 @@ public class LS2001Tests
         {
             public static readonly object Gate = new();
 
-            public static void Flush(IStore store)
-            {
-                lock (Gate)
-                {
-                    {|LS2001:store.Save()|};
-                }
-            }
-        }
-        """);
-
-    [Fact]
-    public Task ThroughOverride_Reports() => Verify.VerifyAnalyzerAsync("""
-        abstract class Store
-        {
-            public abstract void Save();
-        }
-
-        sealed class DiskStore : Store
-        {
-            public static readonly object Disk = new();
-
-            public override void Save()
-            {
-                lock (Disk)
-                {
-                    lock ({|LS2001:Index.Gate|})
-                    {
-                    }
-                }
-            }
-        }
-
-        static class Index
-        {
-            public static readonly object Gate = new();
-
-            public static void Flush(Store store)
-            {
-                lock (Gate)
-                {
-                    {|LS2001:store.Save()|};
-                }
-            }
-        }
-        """);
-
-    [Fact]
-    public Task ThroughExplicitInterfaceImplementation_Reports() => Verify.VerifyAnalyzerAsync("""
-        interface IStore { void Save(); }
-
-        class Store : IStore
-        {
-            public static readonly object Disk = new();
-
-            void IStore.Save()
-            {
-                lock (Disk)
-                {
-                    lock ({|LS2001:Index.Gate|})
-                    {
-                    }
-                }
-            }
-        }
-
-        static class Index
-        {
-            public static readonly object Gate = new();
-
-            public static void Flush(IStore store)
+            public static void Flush({{calledThrough}} store)
             {
                 lock (Gate)
                 {
