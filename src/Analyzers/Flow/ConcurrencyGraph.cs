@@ -342,7 +342,10 @@ internal sealed class ConcurrencyGraph
         var newSharing = new Dictionary<FunctionId, int>();
         var threadsPerFunction = new Dictionary<FunctionId, SourceCounts>();
         var sharingPerState = new Dictionary<State, SourceCounts>();
-        var reachAll = new Dictionary<ConcurrencySource, Dictionary<State, int>>();
+        var reachAll = new Dictionary<ConcurrencySource, (State State, int Count)[]>();
+        // One table and queue for every walk of the reach (each source's result is copied out as an array).
+        var visited = new Dictionary<State, int>();
+        var queue = new Queue<State>();
         var multiplicity = new Dictionary<ConcurrencySource, int>();
         var sharedThis = new Dictionary<ConcurrencySource, int>();
         var reachInputs = new Dictionary<ConcurrencySource, (int, int)>();
@@ -363,7 +366,8 @@ internal sealed class ConcurrencyGraph
                 var inputs = (multiplicity[source], sharedThis[source]);
                 if (!reachInputs.TryGetValue(source, out var previous) || previous != inputs)
                 {
-                    reachAll[source] = Reach(source, edges, multiplicity, sharedThis, unlockedOnly: false);
+                    Reach(source, edges, multiplicity, sharedThis, unlockedOnly: false, visited, queue);
+                    reachAll[source] = ToArray(visited);
                     reachInputs[source] = inputs;
                 }
             }
@@ -374,12 +378,12 @@ internal sealed class ConcurrencyGraph
             sharingPerState.Clear();
             foreach (var source in sources)
             {
-                foreach (var pair in reachAll[source])
+                foreach (var (state, count) in reachAll[source])
                 {
-                    Add(threadsPerFunction, pair.Key.Function, source, multiplicity[source]);
-                    if (pair.Key.Key is not null)
+                    Add(threadsPerFunction, state.Function, source, multiplicity[source]);
+                    if (state.Key is not null)
                     {
-                        Add(sharingPerState, pair.Key, source, pair.Value);
+                        Add(sharingPerState, state, source, count);
                     }
                 }
             }
@@ -411,9 +415,9 @@ internal sealed class ConcurrencyGraph
         var totals = new Dictionary<(ISymbol Field, InstanceKey Object), SourceCounts>(new FieldObjectComparer());
         foreach (var source in sources)
         {
-            foreach (var pair in reachAll[source])
+            foreach (var (state, count) in reachAll[source])
             {
-                if (!sitesByFunction.TryGetRange(pair.Key.Function, out var first, out var end))
+                if (!sitesByFunction.TryGetRange(state.Function, out var first, out var end))
                 {
                     continue;
                 }
@@ -421,12 +425,12 @@ internal sealed class ConcurrencyGraph
                 for (var i = first; i < end; i++)
                 {
                     var site = sitesByFunction.Items[i];
-                    if (ObjectOf(site, pair.Key.Key, pair.Value, source, multiplicity) is not (InstanceKey obj, int count))
+                    if (ObjectOf(site, state.Key, count, source, multiplicity) is not (InstanceKey obj, int objectCount))
                     {
                         continue;
                     }
 
-                    Add(totals, ((ISymbol)site.Field.OriginalDefinition, obj), source, count);
+                    Add(totals, ((ISymbol)site.Field.OriginalDefinition, obj), source, objectCount);
                 }
             }
         }
@@ -435,7 +439,8 @@ internal sealed class ConcurrencyGraph
         var unlockedStates = new List<(ConcurrencySource Source, State State, int Count)>();
         foreach (var source in sources)
         {
-            foreach (var pair in Reach(source, edges, multiplicity, sharedThis, unlockedOnly: true))
+            Reach(source, edges, multiplicity, sharedThis, unlockedOnly: true, visited, queue);
+            foreach (var pair in visited)
             {
                 unlockedStates.Add((source, pair.Key, pair.Value));
             }
@@ -572,11 +577,12 @@ internal sealed class ConcurrencyGraph
             _ => (null, count),
         };
 
+    /// <summary>Fills <paramref name="visited"/> (cleared first) with the states <paramref name="source"/> reaches and the most threads it brings to each, in the order first reached.</summary>
     [MethodImpl(Jit.OncePerCompilation)]
-    private static Dictionary<State, int> Reach(ConcurrencySource source, Grouped<FunctionId, CallEdge> edges, Dictionary<ConcurrencySource, int> multiplicity, Dictionary<ConcurrencySource, int> sharedThis, bool unlockedOnly)
+    private static void Reach(ConcurrencySource source, Grouped<FunctionId, CallEdge> edges, Dictionary<ConcurrencySource, int> multiplicity, Dictionary<ConcurrencySource, int> sharedThis, bool unlockedOnly, Dictionary<State, int> visited, Queue<State> queue)
     {
-        var visited = new Dictionary<State, int>();
-        var queue = new Queue<State>();
+        visited.Clear();
+        queue.Clear();
 
         void Visit(State state, int count)
         {
@@ -625,8 +631,18 @@ internal sealed class ConcurrencyGraph
                 Visit(new State(edge.Callee, key), next);
             }
         }
+    }
 
-        return visited;
+    private static (State State, int Count)[] ToArray(Dictionary<State, int> reached)
+    {
+        var result = new (State, int)[reached.Count];
+        var i = 0;
+        foreach (var pair in reached)
+        {
+            result[i++] = (pair.Key, pair.Value);
+        }
+
+        return result;
     }
 
     private static void Add<TKey>(Dictionary<TKey, SourceCounts> map, TKey key, ConcurrencySource source, int count)

@@ -130,31 +130,20 @@ internal sealed class LockOrderGraph
         [MethodImpl(Jit.OncePerCompilation)]
         private void IndexFacts()
         {
-            IMethodSymbol? method = null;
-            MethodFacts? entry = null;
-            foreach (var fact in _graph._facts.Snapshot())
+            // Only the runs of facts are indexed here; a method's sets are made when a summary first asks for it (most
+            // methods are never asked: only what a call made under a lock reaches is).
+            var facts = _graph._facts.Snapshot();
+            for (var first = 0; first < facts.Length;)
             {
-                if (entry is null || !ReferenceEquals(fact.Method, method))
+                var method = facts[first].Method;
+                var end = first + 1;
+                while (end < facts.Length && ReferenceEquals(facts[end].Method, method))
                 {
-                    method = fact.Method;
-                    entry = MultiMap.GetOrAdd(_methods, method);
+                    end++;
                 }
 
-                switch (fact.Kind)
-                {
-                    case SummaryFactKind.Call:
-                        entry.AddCallee((IMethodSymbol)fact.Target, onThis: false);
-                        break;
-                    case SummaryFactKind.CallOnThis:
-                        entry.AddCallee((IMethodSymbol)fact.Target, onThis: true);
-                        break;
-                    case SummaryFactKind.Acquire:
-                        entry.AddAcquire(fact.Target, onThis: false);
-                        break;
-                    case SummaryFactKind.AcquireOnThis:
-                        entry.AddAcquire(fact.Target, onThis: true);
-                        break;
-                }
+                MultiMap.GetOrAdd(_methods, method).AddRun(facts, first, end);
+                first = end;
             }
         }
 
@@ -445,39 +434,86 @@ internal enum SummaryFactKind : byte
     AcquireOnThis,
 }
 
-/// <summary>One method's calls and acquisitions, each kept once in first-seen order (sets made on first use).</summary>
+/// <summary>
+/// One method's calls and acquisitions: the runs of facts it was handed over in, made into sets (each kept once, in
+/// first-seen order) on the first read.
+/// </summary>
+/// <remarks>Read and built by the compilation-end action alone.</remarks>
 internal sealed class MethodFacts
 {
+    private SummaryFact[]? _facts;
+    private int _first;
+    private int _end;
+    private List<(int First, int End)>? _moreRuns; // a method whose facts came in several runs (rare)
+    private bool _built;
     private HashSet<IMethodSymbol>? _callees;
     private HashSet<IMethodSymbol>? _selfCallees;
     private HashSet<ISymbol>? _acquires;
     private HashSet<ISymbol>? _selfAcquires;
 
-    public HashSet<IMethodSymbol>? Callees => _callees;
+    public HashSet<IMethodSymbol>? Callees => Built()._callees;
 
     /// <summary>The calls made on the method's own instance (or static): a subset of <see cref="Callees"/>.</summary>
-    public HashSet<IMethodSymbol>? SelfCallees => _selfCallees;
+    public HashSet<IMethodSymbol>? SelfCallees => Built()._selfCallees;
 
-    public HashSet<ISymbol>? Acquires => _acquires;
+    public HashSet<ISymbol>? Acquires => Built()._acquires;
 
     /// <summary>The locks of the method's own instance (or static ones): a subset of <see cref="Acquires"/>.</summary>
-    public HashSet<ISymbol>? SelfAcquires => _selfAcquires;
+    public HashSet<ISymbol>? SelfAcquires => Built()._selfAcquires;
 
-    public void AddCallee(IMethodSymbol callee, bool onThis)
+    /// <summary>Facts <paramref name="first"/> to <paramref name="end"/> (exclusive) of <paramref name="facts"/> are this method's.</summary>
+    public void AddRun(SummaryFact[] facts, int first, int end)
     {
-        AddTo(ref _callees, callee);
-        if (onThis)
+        if (_facts is null)
         {
-            AddTo(ref _selfCallees, callee);
+            (_facts, _first, _end) = (facts, first, end);
+        }
+        else
+        {
+            (_moreRuns ??= new List<(int, int)>()).Add((first, end));
         }
     }
 
-    public void AddAcquire(ISymbol node, bool onThis)
+    private MethodFacts Built()
     {
-        AddTo(ref _acquires, node);
-        if (onThis)
+        if (!_built)
         {
-            AddTo(ref _selfAcquires, node);
+            _built = true;
+            if (_facts is { } facts)
+            {
+                AddFacts(facts, _first, _end);
+                foreach (var (first, end) in _moreRuns ?? Enumerable.Empty<(int, int)>())
+                {
+                    AddFacts(facts, first, end);
+                }
+            }
+        }
+
+        return this;
+    }
+
+    private void AddFacts(SummaryFact[] facts, int first, int end)
+    {
+        for (var i = first; i < end; i++)
+        {
+            var fact = facts[i];
+            switch (fact.Kind)
+            {
+                case SummaryFactKind.Call:
+                    AddTo(ref _callees, (IMethodSymbol)fact.Target);
+                    break;
+                case SummaryFactKind.CallOnThis:
+                    AddTo(ref _callees, (IMethodSymbol)fact.Target);
+                    AddTo(ref _selfCallees, (IMethodSymbol)fact.Target);
+                    break;
+                case SummaryFactKind.Acquire:
+                    AddTo(ref _acquires, fact.Target);
+                    break;
+                case SummaryFactKind.AcquireOnThis:
+                    AddTo(ref _acquires, fact.Target);
+                    AddTo(ref _selfAcquires, fact.Target);
+                    break;
+            }
         }
     }
 
