@@ -360,16 +360,25 @@ internal sealed class ConcurrencyGraph
                     : Cap(source.LocalMultiplier * Math.Max(1, Get(sharing, source.Enclosing)));
             }
 
+            var reachChanged = false;
             foreach (var source in sources)
             {
-                // What a source reaches depends only on its multiplicity and how shared its receiver is: reuse it while they hold.
+                // What a source reaches depends only on its own multiplicity and how shared its receiver is: reuse it while they hold.
                 var inputs = (multiplicity[source], sharedThis[source]);
                 if (!reachInputs.TryGetValue(source, out var previous) || previous != inputs)
                 {
                     Reach(source, edges, multiplicity, sharedThis, unlockedOnly: false, visited, queue);
                     reachAll[source] = ToArray(visited);
                     reachInputs[source] = inputs;
+                    reachChanged = true;
                 }
+            }
+
+            if (!reachChanged)
+            {
+                // The tables below are made from the reaches and multiplicities alone, and neither changed: this round would
+                // rebuild the last round's tables and find them equal (the usual second round). Nothing after the loop reads them.
+                break;
             }
 
             newThreads.Clear();

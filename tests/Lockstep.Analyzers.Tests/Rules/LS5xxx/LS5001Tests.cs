@@ -45,6 +45,50 @@ public class LS5001Tests
             .WithArguments("_count", "incremented", "new Thread in Program.Main", "Interlocked.Increment or a lock"));
 
     [Fact]
+    public Task SingleStartInsideAFunctionSeveralThreadsRun_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Counter
+        {
+            private int _count;
+
+            public void Run()
+            {
+                for (var i = 0; i < 2; i++)
+                {
+                    new Thread(Outer).Start();
+                }
+            }
+
+            // One start here, but two threads run this method: two tasks run Inner at once (known only once the
+            // concurrency of Outer is: the second round of the end pass's fixpoint).
+            private void Outer() => Task.Run(Inner);
+
+            private void Inner() => {|#0:_count++|};
+        }
+        """,
+        Verify.Diagnostic(Descriptors.LS5001_UnsynchronizedReadModifyWrite).WithLocation(0)
+            .WithArguments("_count", "incremented", "Task.Run in Counter.Outer", "Interlocked.Increment or a lock"));
+
+    [Fact]
+    public Task SingleStartInsideAFunctionOneThreadRuns_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Counter
+        {
+            private int _count;
+
+            public void Run() => new Thread(Outer).Start();
+
+            private void Outer() => Task.Run(Inner);
+
+            private void Inner() => _count++;
+        }
+        """);
+
+    [Fact]
     public Task CounterRaceWithParallelFor_Reports() => Verify.VerifyAnalyzerAsync("""
         using System.Threading.Tasks;
 
