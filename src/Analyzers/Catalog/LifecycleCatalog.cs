@@ -158,7 +158,9 @@ internal sealed class LifecycleCatalog
             return default;
         }
 
-        if (!TryGetChildKind(invocation.Instance?.Type ?? method.ContainingType, out var kind) || !TryGetChildKind(method.ContainingType, out _))
+        // The name first: every call of a member goes through here, and only these names can be a lifecycle call below.
+        if (method.Name is not ("Start" or "UnsafeStart" or "Terminate" or "Kill" or "Join" or "JoinAsync" or "WaitForExit" or "WaitForExitAsync")
+            || !TryGetChildKind(invocation.Instance?.Type ?? method.ContainingType, out var kind) || !TryGetChildKind(method.ContainingType, out _))
         {
             return default;
         }

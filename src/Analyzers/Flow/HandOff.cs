@@ -52,7 +52,7 @@ internal static class HandOff
         if (returned is INamedTypeSymbol { Name: "Task" or "ValueTask" } task && NamespaceNames.Is(task.ContainingNamespace, "System.Threading.Tasks"))
         {
             // An async method hands back its result, not the task (which is disposable, but not a releaser).
-            if (task.TypeArguments.Length != 1)
+            if (task.Arity != 1)
             {
                 return false;
             }

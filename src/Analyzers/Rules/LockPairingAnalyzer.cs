@@ -91,7 +91,9 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
     private static void Report(OperationBlockAnalysisContext context, IMethodSymbol? method, LockFlowResult result, List<LockKey> releasedInNested)
     {
         var reported = new HashSet<IOperation>();
-        var acquireHandOff = HandOff.IsAcquireMethod(method);
+        // Asked only of a body with a would-be leak: the answer reads the method's attributes and its return type's interfaces.
+        var acquireHandOff = (result.NormalExitLeaks.Count != 0 || result.LoopLeaks.Count != 0 || result.ExceptionalExitLeaks.Count != 0)
+            && HandOff.IsAcquireMethod(method);
 
         // LS1001: a normal exit (or the loop's next pass) with the lock still held.
         foreach (var site in result.NormalExitLeaks.Keys.Concat(result.LoopLeaks).OrderBy(s => s.Syntax.SpanStart))
