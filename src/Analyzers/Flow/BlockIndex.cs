@@ -151,9 +151,16 @@ internal sealed class BlockIndex
         }
     }
 
+    // Source order, outer first. Compared by full spans: within one tree they order nodes as their spans do (a node and
+    // the first token under it share their leading trivia), and a full span is two fields away while a span's start
+    // walks down to the node's first token (that walk was most of this check's cost).
     private static int BySpan<T>(T x, T y)
         where T : IOperation
-        => x.Syntax.SpanStart != y.Syntax.SpanStart ? x.Syntax.SpanStart.CompareTo(y.Syntax.SpanStart) : y.Syntax.Span.Length.CompareTo(x.Syntax.Span.Length);
+    {
+        var a = x.Syntax.FullSpan;
+        var b = y.Syntax.FullSpan;
+        return a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length);
+    }
 
     /// <summary>
     /// The lists one walk fills, kept per analysis thread and reused like <see cref="WalkStack"/>; emptied when handed
