@@ -14,6 +14,11 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog, Flow.IHeldCheckC
     private readonly Dictionary<INamedTypeSymbol, LockFamily> _lockTypes = new(SymbolEqualityComparer.Default);
     private readonly HashSet<INamedTypeSymbol> _scopeTypes = new(SymbolEqualityComparer.Default);
 
+    // The names of the types above (and of Monitor and WaitHandle): every call and receiver type of a member is asked
+    // about, nearly all are of other types, and a name is cheaper to look up than a symbol (no symbol hash, no compare).
+    private readonly HashSet<string> _lockTypeNames = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _classifiedTypeNames = new(StringComparer.Ordinal);
+
     // False when no method of the compilation or its references can carry [Acquires]/[Releases] (nothing names them):
     // then a call that is not to a catalogued type is not a lock operation, and its attributes are never read.
     private readonly bool _annotatedMethodsPossible;
@@ -44,6 +49,17 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog, Flow.IHeldCheckC
                 _scopeTypes.Add(nested);
             }
         }
+
+        _lockTypeNames.UnionWith(_lockTypes.Keys.Select(type => type.Name));
+        _classifiedTypeNames.UnionWith(_lockTypeNames);
+        _classifiedTypeNames.UnionWith(_scopeTypes.Select(type => type.Name));
+        foreach (var type in new[] { types.Monitor, types.WaitHandle })
+        {
+            if (type is not null)
+            {
+                _classifiedTypeNames.Add(type.Name);
+            }
+        }
     }
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, PrimitiveCatalog> Cache = new();
@@ -66,7 +82,7 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog, Flow.IHeldCheckC
         family = default;
         for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
         {
-            if (_lockTypes.TryGetValue(current.OriginalDefinition, out family))
+            if (_lockTypeNames.Contains(current.Name) && _lockTypes.TryGetValue(current.OriginalDefinition, out family))
             {
                 return true;
             }
@@ -123,6 +139,12 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog, Flow.IHeldCheckC
         if (containing is null)
         {
             return false;
+        }
+
+        if (!_classifiedTypeNames.Contains(containing.Name))
+        {
+            // Not Monitor, WaitHandle, a scope or a lock type: what is left below for such a type is the annotation check.
+            return _annotatedMethodsPossible && TryClassifyAnnotated(invocation, method, out operation);
         }
 
         if (method.IsStatic)
