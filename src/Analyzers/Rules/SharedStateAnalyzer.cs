@@ -359,7 +359,6 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
 
             var target = SharedStateScan.Strip(rawTarget);
             var isProtected = held.IsProtected(update.Syntax);
-            var form = Describe(update, target, state);
             switch (target)
             {
                 // A [GuardedBy] field is LS5002's: it names the lock, and one mistake gets one report.
@@ -385,16 +384,16 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
                         }
                     }
 
-                    (fieldSites ??= new()).Add(new FieldUpdateSite(function.Id, field.Field, receiver, isProtected, update.Syntax.GetLocation(), form));
+                    (fieldSites ??= new()).Add(new FieldUpdateSite(function.Id, field.Field, receiver, isProtected, update.Syntax.GetLocation(), Describe(update, target, state)));
                     break;
 
                 case ILocalReferenceOperation { Local: { IsRef: false } local } when !function.Declares(local, cancellationToken):
-                    (variableSites ??= new()).Add(new VariableUpdateSite(local, function, isProtected, update.Syntax.GetLocation(), form));
+                    (variableSites ??= new()).Add(new VariableUpdateSite(local, function, isProtected, update.Syntax.GetLocation(), Describe(update, target, state)));
                     AddVariableHints(update.Syntax, local, held, variableHints ??= new(SymbolEqualityComparer.Default));
                     break;
 
                 case IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter } when !function.Declares(parameter, cancellationToken):
-                    (variableSites ??= new()).Add(new VariableUpdateSite(parameter, function, isProtected, update.Syntax.GetLocation(), form));
+                    (variableSites ??= new()).Add(new VariableUpdateSite(parameter, function, isProtected, update.Syntax.GetLocation(), Describe(update, target, state)));
                     AddVariableHints(update.Syntax, parameter, held, variableHints ??= new(SymbolEqualityComparer.Default));
                     break;
             }
