@@ -444,7 +444,7 @@ internal sealed class MethodFacts
     private SummaryFact[]? _facts;
     private int _first;
     private int _end;
-    private List<(int First, int End)>? _moreRuns; // a method whose facts came in several runs (rare)
+    private List<(SummaryFact[] Facts, int First, int End)>? _moreRuns; // a method whose facts came in several runs (rare)
     private bool _built;
     private HashSet<IMethodSymbol>? _callees;
     private HashSet<IMethodSymbol>? _selfCallees;
@@ -470,7 +470,7 @@ internal sealed class MethodFacts
         }
         else
         {
-            (_moreRuns ??= new List<(int, int)>()).Add((first, end));
+            (_moreRuns ??= new List<(SummaryFact[], int, int)>()).Add((facts, first, end));
         }
     }
 
@@ -482,9 +482,9 @@ internal sealed class MethodFacts
             if (_facts is { } facts)
             {
                 AddFacts(facts, _first, _end);
-                foreach (var (first, end) in _moreRuns ?? Enumerable.Empty<(int, int)>())
+                foreach (var (more, first, end) in _moreRuns ?? Enumerable.Empty<(SummaryFact[], int, int)>())
                 {
-                    AddFacts(facts, first, end);
+                    AddFacts(more, first, end);
                 }
             }
         }
