@@ -166,12 +166,18 @@ internal sealed class LockOrderGraph
                     AddImplementation(overridden, method);
                 }
 
+                // Only a type with interfaces can implement one (most have none: nothing more to ask of their methods).
+                if (method.ContainingType is not { AllInterfaces.IsEmpty: false } type)
+                {
+                    continue;
+                }
+
                 foreach (var explicitImplementation in method.ExplicitInterfaceImplementations)
                 {
                     AddImplementation(explicitImplementation, method);
                 }
 
-                if (method.DeclaredAccessibility == Accessibility.Public && !method.IsStatic && method.ContainingType is { } type)
+                if (method.DeclaredAccessibility == Accessibility.Public && !method.IsStatic)
                 {
                     foreach (var @interface in type.AllInterfaces)
                     {
