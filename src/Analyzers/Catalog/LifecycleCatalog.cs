@@ -158,25 +158,15 @@ internal sealed class LifecycleCatalog
             return default;
         }
 
-        // The name first: every call of a member goes through here, and only these names can be a lifecycle call below.
-        if (method.Name is not ("Start" or "UnsafeStart" or "Terminate" or "Kill" or "Join" or "JoinAsync" or "WaitForExit" or "WaitForExitAsync")
+        // The name first (every call of a member goes through here): only a call some kind of child would classify can
+        // be one, and that is asked of the same table before any type is looked at.
+        if (!CanBeLifecycleCall(method)
             || !TryGetChildKind(invocation.Instance?.Type ?? method.ContainingType, out var kind) || !TryGetChildKind(method.ContainingType, out _))
         {
             return default;
         }
 
-        var callKind = (kind, method.Name) switch
-        {
-            (_, "Start") when method.Parameters.Length == 0 || kind == ChildKind.Thread => LifecycleCallKind.Start,
-            (ChildKind.Thread, "UnsafeStart") => LifecycleCallKind.Start,
-            (ChildKind.Lockstep, "Terminate") => LifecycleCallKind.Terminate,
-            (ChildKind.Lockstep or ChildKind.Process, "Kill") => LifecycleCallKind.Terminate,
-            (ChildKind.Lockstep or ChildKind.Thread, "Join") => LifecycleCallKind.Join,
-            (ChildKind.Lockstep, "JoinAsync") => LifecycleCallKind.Join,
-            (ChildKind.Process, "WaitForExit" or "WaitForExitAsync") => LifecycleCallKind.Join,
-            _ => LifecycleCallKind.None,
-        };
-
+        var callKind = CallKindOf(kind, method);
         if (callKind == LifecycleCallKind.None)
         {
             return default;
@@ -186,6 +176,24 @@ internal sealed class LifecycleCatalog
             || SymbolEqualityComparer.Default.Equals(p.Type, _types.TimeSpan));
         return new LifecycleCall(callKind, kind, invocation.Instance, timed);
     }
+
+    /// <summary>What a call of <paramref name="method"/> on a child of <paramref name="kind"/> does to its lifecycle.</summary>
+    private static LifecycleCallKind CallKindOf(ChildKind kind, IMethodSymbol method) => (kind, method.Name) switch
+    {
+        (_, "Start") when method.Parameters.Length == 0 || kind == ChildKind.Thread => LifecycleCallKind.Start,
+        (ChildKind.Thread, "UnsafeStart") => LifecycleCallKind.Start,
+        (ChildKind.Lockstep, "Terminate") => LifecycleCallKind.Terminate,
+        (ChildKind.Lockstep or ChildKind.Process, "Kill") => LifecycleCallKind.Terminate,
+        (ChildKind.Lockstep or ChildKind.Thread, "Join") => LifecycleCallKind.Join,
+        (ChildKind.Lockstep, "JoinAsync") => LifecycleCallKind.Join,
+        (ChildKind.Process, "WaitForExit" or "WaitForExitAsync") => LifecycleCallKind.Join,
+        _ => LifecycleCallKind.None,
+    };
+
+    private static bool CanBeLifecycleCall(IMethodSymbol method)
+        => CallKindOf(ChildKind.Thread, method) != LifecycleCallKind.None
+           || CallKindOf(ChildKind.Lockstep, method) != LifecycleCallKind.None
+           || CallKindOf(ChildKind.Process, method) != LifecycleCallKind.None;
 
     /// <summary>The property that makes a child a daemon (<c>IsDaemon</c>) or a thread a background thread (<c>IsBackground</c>).</summary>
     public bool IsDaemonFlag(IPropertySymbol property, out ChildKind kind)

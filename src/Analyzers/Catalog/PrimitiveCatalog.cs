@@ -16,8 +16,8 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog, Flow.IHeldCheckC
 
     // The names of the types above (and of Monitor and WaitHandle): every call and receiver type of a member is asked
     // about, nearly all are of other types, and a name is cheaper to look up than a symbol (no symbol hash, no compare).
-    private readonly HashSet<string> _lockTypeNames = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _classifiedTypeNames = new(StringComparer.Ordinal);
+    // Only a filter: the symbol lookups behind it decide.
+    private readonly HashSet<string> _typeNames = new(StringComparer.Ordinal);
 
     // False when no method of the compilation or its references can carry [Acquires]/[Releases] (nothing names them):
     // then a call that is not to a catalogued type is not a lock operation, and its attributes are never read.
@@ -50,16 +50,7 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog, Flow.IHeldCheckC
             }
         }
 
-        _lockTypeNames.UnionWith(_lockTypes.Keys.Select(type => type.Name));
-        _classifiedTypeNames.UnionWith(_lockTypeNames);
-        _classifiedTypeNames.UnionWith(_scopeTypes.Select(type => type.Name));
-        foreach (var type in new[] { types.Monitor, types.WaitHandle })
-        {
-            if (type is not null)
-            {
-                _classifiedTypeNames.Add(type.Name);
-            }
-        }
+        _typeNames.UnionWith(_lockTypes.Keys.Concat(_scopeTypes).Concat(new[] { types.Monitor, types.WaitHandle }).OfType<INamedTypeSymbol>().Select(type => type.Name));
     }
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, PrimitiveCatalog> Cache = new();
@@ -82,7 +73,7 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog, Flow.IHeldCheckC
         family = default;
         for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
         {
-            if (_lockTypeNames.Contains(current.Name) && _lockTypes.TryGetValue(current.OriginalDefinition, out family))
+            if (_typeNames.Contains(current.Name) && _lockTypes.TryGetValue(current.OriginalDefinition, out family))
             {
                 return true;
             }
@@ -141,7 +132,7 @@ internal sealed class PrimitiveCatalog : Flow.IResourceCatalog, Flow.IHeldCheckC
             return false;
         }
 
-        if (!_classifiedTypeNames.Contains(containing.Name))
+        if (!_typeNames.Contains(containing.Name))
         {
             // Not Monitor, WaitHandle, a scope or a lock type: what is left below for such a type is the annotation check.
             return _annotatedMethodsPossible && TryClassifyAnnotated(invocation, method, out operation);

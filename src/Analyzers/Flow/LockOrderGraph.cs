@@ -451,7 +451,6 @@ internal sealed class MethodFacts
     private int _first;
     private int _end;
     private List<(SummaryFact[] Facts, int First, int End)>? _moreRuns; // a method whose facts came in several runs (rare)
-    private bool _built;
     private HashSet<IMethodSymbol>? _callees;
     private HashSet<IMethodSymbol>? _selfCallees;
     private HashSet<ISymbol>? _acquires;
@@ -480,19 +479,19 @@ internal sealed class MethodFacts
         }
     }
 
+    /// <summary>Makes the sets on the first read; the runs are let go once read (an entry is only made with a run).</summary>
     private MethodFacts Built()
     {
-        if (!_built)
+        if (_facts is { } facts)
         {
-            _built = true;
-            if (_facts is { } facts)
+            AddFacts(facts, _first, _end);
+            foreach (var (more, first, end) in _moreRuns ?? Enumerable.Empty<(SummaryFact[], int, int)>())
             {
-                AddFacts(facts, _first, _end);
-                foreach (var (more, first, end) in _moreRuns ?? Enumerable.Empty<(SummaryFact[], int, int)>())
-                {
-                    AddFacts(more, first, end);
-                }
+                AddFacts(more, first, end);
             }
+
+            _facts = null;
+            _moreRuns = null;
         }
 
         return this;

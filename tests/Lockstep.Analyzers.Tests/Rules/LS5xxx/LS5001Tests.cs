@@ -72,23 +72,6 @@ public class LS5001Tests
             .WithArguments("_count", "incremented", "Task.Run in Counter.Outer", "Interlocked.Increment or a lock"));
 
     [Fact]
-    public Task SingleStartInsideAFunctionOneThreadRuns_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
-        using System.Threading;
-        using System.Threading.Tasks;
-
-        class Counter
-        {
-            private int _count;
-
-            public void Run() => new Thread(Outer).Start();
-
-            private void Outer() => Task.Run(Inner);
-
-            private void Inner() => _count++;
-        }
-        """);
-
-    [Fact]
     public Task CounterRaceWithParallelFor_Reports() => Verify.VerifyAnalyzerAsync("""
         using System.Threading.Tasks;
 
@@ -639,6 +622,23 @@ public class LS5001Tests
                     }
                 });
             }
+        }
+        """);
+
+    [Fact]
+    public Task SingleStartInsideAFunctionOneThreadRuns_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Counter
+        {
+            private int _count;
+
+            public void Run() => new Thread(Outer).Start();
+
+            private void Outer() => Task.Run(Inner);
+
+            private void Inner() => _count++;
         }
         """);
 
