@@ -387,7 +387,7 @@ internal sealed class LockFlowAnalysis
                 events.Add(new FlowEvent(FlowEventKind.MayThrow, operation));
                 break;
             case IAwaitOperation await:
-                if (!IsCatalogued(LockKey.Unwrap(await.Operation, _captures)))
+                if (!IsCatalogued(LockKey.Awaited(await, _captures)))
                 {
                     events.Add(new FlowEvent(FlowEventKind.MayThrow, operation));
                 }
@@ -613,7 +613,8 @@ internal sealed class LockFlowAnalysis
     private static IOperation? ResultUsage(IOperation operation)
     {
         var current = operation;
-        while (current.Parent is IAwaitOperation or IConversionOperation or IParenthesizedOperation)
+        while (current.Parent is IAwaitOperation or IConversionOperation or IParenthesizedOperation
+            || (current.Parent is IInvocationOperation configure && ReferenceEquals(configure.Instance, current) && LockKey.ConfiguredTask(configure, LockKey.NoCaptures) is not null))
         {
             current = current.Parent;
         }
@@ -635,7 +636,7 @@ internal sealed class LockFlowAnalysis
             {
                 IConversionOperation conversion => conversion.Operand,
                 IParenthesizedOperation parenthesized => parenthesized.Operand,
-                IAwaitOperation await => await.Operation,
+                IAwaitOperation await => LockKey.ConfiguredTask(await.Operation, LockKey.NoCaptures) ?? await.Operation,
                 _ => operation,
             };
         }
@@ -680,7 +681,7 @@ internal sealed class LockFlowAnalysis
                     current = parenthesized.Operand;
                     continue;
                 case IAwaitOperation await:
-                    current = await.Operation;
+                    current = LockKey.ConfiguredTask(await.Operation, _captures) ?? await.Operation;
                     continue;
                 case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
                     negated = !negated;
@@ -736,10 +737,13 @@ internal sealed class LockFlowAnalysis
             return false;
         }
 
-        var ns = type.ContainingNamespace.ToDisplayString();
-        return (ns == "System.Threading" && (type.Name is "Interlocked" or "Volatile" or "Monitor" || (type.Name == "Thread" && method.Name is "Yield" or "SpinWait" or "Sleep" or "MemoryBarrier")))
-            || (ns == "System" && type.Name == "Math")
-            || (type.SpecialType == SpecialType.System_Object && method.Name == "ReferenceEquals");
+        var ns = type.ContainingNamespace;
+        return (type.Name is "Interlocked" or "Volatile" or "Monitor" or "Thread" && NamespaceNames.Is(ns, "System.Threading")
+                && (type.Name != "Thread" || method.Name is "Yield" or "SpinWait" or "Sleep" or "MemoryBarrier"))
+            || (type.Name == "Math" && NamespaceNames.Is(ns, "System"))
+            || (type.SpecialType == SpecialType.System_Object && method.Name == "ReferenceEquals")
+            // Configuring how a task is awaited (`s.WaitAsync().ConfigureAwait(false)`): a struct around the task.
+            || (method.Name == "ConfigureAwait" && NamespaceNames.Is(ns, "System.Threading.Tasks"));
     }
 
     // ---------------------------------------------------------------- fixpoint

@@ -137,6 +137,55 @@ internal sealed class LockKey : IEquatable<LockKey>
         }
     }
 
+    /// <summary>
+    /// The task of <c>task.ConfigureAwait(…)</c> (a <c>Task</c> or <c>ValueTask</c> method, or an extension of
+    /// <c>System.Threading.Tasks</c>), seen through conversions and flow captures; null for anything else. Awaiting the
+    /// configured task completes, or throws, exactly when awaiting the task would, and configuring it does not throw, so
+    /// <c>await s.WaitAsync().ConfigureAwait(false)</c> acquires where <c>await s.WaitAsync()</c> does. Only when every
+    /// argument is a constant or a plain reference (nothing in between can run code of its own).
+    /// </summary>
+    public static IOperation? ConfiguredTask(IOperation? operation, IReadOnlyDictionary<CaptureId, IOperation> captures)
+    {
+        if (Unwrap(operation, captures) is not IInvocationOperation { TargetMethod: { Name: "ConfigureAwait" } method } configure
+            || !NamespaceNames.Is(method.ContainingType?.ContainingNamespace, "System.Threading.Tasks"))
+        {
+            return null;
+        }
+
+        var instance = configure.Instance ?? (method.IsExtensionMethod && configure.Arguments.Length > 0 ? configure.Arguments[0].Value : null);
+        foreach (var argument in configure.Arguments)
+        {
+            if (!ReferenceEquals(argument.Value, instance) && !IsPlainValue(argument.Value))
+            {
+                return null;
+            }
+        }
+
+        return instance;
+    }
+
+    /// <summary>What an <c>await</c> waits for, seen through conversions, flow captures and <see cref="ConfiguredTask"/>.</summary>
+    public static IOperation? Awaited(IAwaitOperation awaitOperation, IReadOnlyDictionary<CaptureId, IOperation> captures)
+    {
+        var task = Unwrap(awaitOperation.Operation, captures);
+        return ConfiguredTask(task, captures) is { } configured ? Unwrap(configured, captures) : task;
+    }
+
+    /// <summary>For callers outside a control-flow graph: no flow captures to see through.</summary>
+    public static readonly IReadOnlyDictionary<CaptureId, IOperation> NoCaptures = new Dictionary<CaptureId, IOperation>();
+
+    private static bool IsPlainValue(IOperation value)
+    {
+        while (value is IConversionOperation { Conversion.IsUserDefined: false } conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        return value.ConstantValue.HasValue
+            || value is ILiteralOperation or ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation
+            || (value is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation });
+    }
+
     /// <summary>Strips conversions, parentheses and flow captures.</summary>
     public static IOperation? Unwrap(IOperation? operation, IReadOnlyDictionary<CaptureId, IOperation> captures)
     {

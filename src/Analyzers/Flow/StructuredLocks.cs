@@ -43,7 +43,7 @@ internal readonly struct StructuredBody
 /// </remarks>
 internal static class StructuredLocks
 {
-    private static readonly IReadOnlyDictionary<CaptureId, IOperation> NoCaptures = new Dictionary<CaptureId, IOperation>();
+    private static readonly IReadOnlyDictionary<CaptureId, IOperation> NoCaptures = LockKey.NoCaptures;
 
     /// <summary>
     /// The bodies of an operation block when every one of them is structured; null when one is not
@@ -425,7 +425,10 @@ internal static class StructuredLocks
                     Push(key, invocation, lockOperation.Family, recordReentry: true);
                     pushed.Add(key);
                     Observe(invocation);
-                    ObserveUpTo(invocation, value);
+                    if (!ObserveUpTo(invocation, value))
+                    {
+                        return false;
+                    }
                 }
                 else if (!Visit(value))
                 {
@@ -438,21 +441,32 @@ internal static class StructuredLocks
 
         /// <summary>
         /// What lies between a consumed call and the value or statement that holds it (conversions, the
-        /// await of <c>await s.WaitAsync()</c>), in evaluation order, with the lock already held.
+        /// <c>ConfigureAwait(false)</c> and the await of <c>await s.WaitAsync().ConfigureAwait(false)</c>), in evaluation
+        /// order, with the lock already held. The other operands on the way (the arguments of <c>ConfigureAwait</c>) run
+        /// after the call they follow, so they are visited there.
         /// </summary>
-        private void ObserveUpTo(IOperation from, IOperation to)
+        private bool ObserveUpTo(IOperation from, IOperation to)
         {
             for (var current = from; !ReferenceEquals(current, to) && current.Parent is { } parent; current = parent)
             {
                 if (parent is IAwaitOperation awaitOperation)
                 {
                     RecordAwait(awaitOperation);
+                    continue;
                 }
-                else
+
+                foreach (var sibling in parent.ChildOperations)
                 {
-                    Observe(parent);
+                    if (!ReferenceEquals(sibling, current) && !Visit(sibling))
+                    {
+                        return false;
+                    }
                 }
+
+                Observe(parent);
             }
+
+            return true;
         }
 
         /// <summary>A thread-affine lock held at an await (LS1004).</summary>
@@ -522,7 +536,7 @@ internal static class StructuredLocks
             tryOperation = null;
             release = null;
             if (statement is not IExpressionStatementOperation { Operation: var expression }
-                || LockKey.Unwrap(expression is IAwaitOperation awaited ? awaited.Operation : expression, NoCaptures) is not IInvocationOperation invocation
+                || (expression is IAwaitOperation awaited ? LockKey.Awaited(awaited, NoCaptures) : LockKey.Unwrap(expression, NoCaptures)) is not IInvocationOperation invocation
                 || !_catalog.TryClassify(invocation, out operation)
                 || operation.Kind != LockOpKind.Acquire
                 || operation.ReturnsScope
@@ -555,8 +569,11 @@ internal static class StructuredLocks
             Push(key, acquire, operation.Family, recordReentry: true);
             Observe(acquire);
 
-            // The await of `await s.WaitAsync();` and the statement around the call.
-            ObserveUpTo(acquire, statement);
+            // The await of `await s.WaitAsync();` (and its `ConfigureAwait(false)`) and the statement around the call.
+            if (!ObserveUpTo(acquire, statement))
+            {
+                return false;
+            }
 
             if (!Visit(tryOperation.Body))
             {

@@ -75,9 +75,10 @@ internal sealed class LockRegionRewriter
         }
 
         var expression = statement.Expression;
-        var invocationSyntax = expression is AwaitExpressionSyntax awaited ? awaited.Expression as InvocationExpressionSyntax : expression as InvocationExpressionSyntax;
-        if (invocationSyntax is null
-            || model.GetOperation(invocationSyntax, cancellationToken) is not IInvocationOperation invocation
+        // `await s.WaitAsync()`, `await s.WaitAsync().ConfigureAwait(false)` or a plain call.
+        var operation = model.GetOperation(expression, cancellationToken);
+        var called = operation is IAwaitOperation awaitOperation ? LockKey.Awaited(awaitOperation, NoCaptures) : operation;
+        if (called is not IInvocationOperation { Syntax: InvocationExpressionSyntax invocationSyntax } invocation
             || !catalog.TryClassify(invocation, out var op)
             || op.Kind != LockOpKind.Acquire
             || LockKey.Resolve(op.LockObject, op.Mode, NoCaptures) is not { } key)

@@ -838,4 +838,28 @@ public class LS1001Tests
         }
 
         """;
+
+    [Fact]
+    public Task AwaitedAcquireWithConfigureAwaitThenEarlyReturn_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+            private int _n;
+
+            async Task M(bool skip)
+            {
+                await {|LS1001:_gate.WaitAsync()|}.ConfigureAwait(false);
+                if (skip)
+                {
+                    return;
+                }
+
+                _n++;
+                _gate.Release();
+            }
+        }
+        """);
 }

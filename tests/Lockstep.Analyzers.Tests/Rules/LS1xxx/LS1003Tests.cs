@@ -1034,4 +1034,161 @@ public class LS1003Tests
             }
         }
         """);
+
+    // ---- an awaited acquire behind ConfigureAwait (the usual form in libraries; found by a run on open-source code)
+
+    [Fact]
+    public Task AwaitedAcquireWithConfigureAwaitThenTryFinally_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+            private int _n;
+
+            async Task M(CancellationToken token)
+            {
+                await _gate.WaitAsync(token).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(10, token).ConfigureAwait(false);
+                    _n++;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TwoSemaphoresOneTriedWithConfigureAwait_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Bulkhead
+        {
+            public static async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> action, SemaphoreSlim parallel, SemaphoreSlim queued, bool captureContext, CancellationToken token)
+            {
+                if (!await queued.WaitAsync(TimeSpan.Zero, token).ConfigureAwait(captureContext))
+                {
+                    throw new InvalidOperationException("rejected");
+                }
+
+                try
+                {
+                    await parallel.WaitAsync(token).ConfigureAwait(captureContext);
+                    try
+                    {
+                        return await action(token).ConfigureAwait(captureContext);
+                    }
+                    finally
+                    {
+                        parallel.Release();
+                    }
+                }
+                finally
+                {
+                    queued.Release();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TriedAcquireWithConfigureAwaitOptionsThenTryFinally_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+            private int _n;
+
+            async Task<bool> M()
+            {
+                if (await _gate.WaitAsync(100).ConfigureAwait(ConfigureAwaitOptions.None))
+                {
+                    try
+                    {
+                        _n++;
+                        await Task.Yield();
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+
+                    return true;
+                }
+
+                return false;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ScopedLockstepAcquireWithConfigureAwait_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly Lockstep.Lock _gate = new();
+            private int _n;
+
+            async Task M(CancellationToken token)
+            {
+                using (await _gate.AcquireAsync(token).ConfigureAwait(false))
+                {
+                    await Task.Delay(10, token).ConfigureAwait(false);
+                    _n++;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task AwaitedAcquireWithConfigureAwaitReleasedAfterAnAwait_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+
+            async Task M()
+            {
+                await {|LS1003:_gate.WaitAsync()|}.ConfigureAwait(false);
+                await Task.Delay(10).ConfigureAwait(false);
+                _gate.Release();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TriedAcquireWithConfigureAwaitReleasedOutsideFinally_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+
+            async Task M(string path)
+            {
+                if (!await {|LS1003:_gate.WaitAsync(100)|}.ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                File.WriteAllText(path, "x");
+                _gate.Release();
+            }
+        }
+        """);
 }

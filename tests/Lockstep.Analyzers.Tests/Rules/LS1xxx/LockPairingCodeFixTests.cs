@@ -152,6 +152,45 @@ public class LockPairingCodeFixTests
         """);
 
     [Fact]
+    public Task AwaitedSemaphoreSlimWithConfigureAwait_BecomesTryFinally() => Verify.VerifyCodeFixAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+
+            async Task M(CancellationToken token)
+            {
+                await {|LS1003:_gate.WaitAsync(token)|}.ConfigureAwait(false);
+                await Task.Delay(10, token).ConfigureAwait(false);
+                _gate.Release();
+            }
+        }
+        """, """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+
+            async Task M(CancellationToken token)
+            {
+                await _gate.WaitAsync(token).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(10, token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task ReaderWriterWithoutRelease_GetsSynthesizedExit() => Verify.VerifyCodeFixAsync("""
         using System;
         using System.Threading;
