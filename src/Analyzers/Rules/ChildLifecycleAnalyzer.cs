@@ -322,8 +322,10 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         switch (key.Symbol)
         {
             case ILocalSymbol local when key.Receiver is null:
-                // A local of an enclosing method, terminated in a lambda: that method owns the wait.
-                return !facts.IsIterationVariable(local) && !(facts.TryGetLocal(local, out var localFacts) && localFacts.IsCaptured);
+                // A local of an enclosing method, terminated in a lambda: that method owns the wait. A process looked up by id
+                // or name was started by someone else: killing it is not ending a child of this code, and nothing here reaps it.
+                return !facts.IsIterationVariable(local)
+                    && !(facts.TryGetLocal(local, out var localFacts) && (localFacts.IsCaptured || (localFacts.LookedUpOnly && localFacts.Writes > 0)));
             case IFieldSymbol field when key.Receiver is null && !key.IsThis:
                 return waitedHere || !FieldIsWaitedOrHandedOn(field, cancellationToken);
             default:
@@ -906,7 +908,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             switch (operation)
             {
                 case IVariableDeclaratorOperation declarator:
-                    RecordWrite(declarator.Symbol, declarator.Initializer?.Value ?? declarator.GetVariableInitializer()?.Value, isIteration: operation.Parent is IForEachLoopOperation or IVariableDeclarationOperation { Parent: IForEachLoopOperation });
+                    RecordWrite(declarator.Symbol, declarator.Initializer?.Value ?? declarator.GetVariableInitializer()?.Value, isIteration: operation.Parent is IForEachLoopOperation or IVariableDeclarationOperation { Parent: IForEachLoopOperation }, isDeclaration: true);
                     break;
                 case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
                     RecordWrite(local.Local, assignment.Value, isIteration: false);
@@ -1007,7 +1009,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        private void RecordWrite(ILocalSymbol local, IOperation? value, bool isIteration)
+        private void RecordWrite(ILocalSymbol local, IOperation? value, bool isIteration, bool isDeclaration = false)
         {
             var facts = Facts(local);
             if (isIteration)
@@ -1019,6 +1021,8 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
 
             if (value is null)
             {
+                // A declaration without a value writes nothing; a deconstruction or compound assignment writes something unknown.
+                facts.LookedUpOnly &= isDeclaration;
                 return;
             }
 
@@ -1027,6 +1031,8 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             {
                 stripped = conversion.Operand;
             }
+
+            facts.LookedUpOnly &= IsProcessLookup(stripped);
 
             var created = stripped is IObjectCreationOperation creation && Catalog.TryGetChildKind(creation.Type, out _);
             var factory = stripped is IInvocationOperation invocation && Catalog.Classify(invocation).Kind == LifecycleCallKind.StartFactory;
@@ -1044,6 +1050,32 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             {
                 facts.IsDaemon = true;
             }
+        }
+
+        /// <summary>
+        /// <c>Process.GetProcessById(…)</c>, <c>Process.GetCurrentProcess()</c>, an element of <c>Process.GetProcessesByName(…)</c>:
+        /// a process this code found, not one it started.
+        /// </summary>
+        private bool IsProcessLookup(IOperation value)
+        {
+            if (value is IArrayElementReferenceOperation element)
+            {
+                value = element.ArrayReference;
+                while (value is IConversionOperation conversion)
+                {
+                    value = conversion.Operand;
+                }
+
+                if (value is ILocalReferenceOperation array)
+                {
+                    // `var found = Process.GetProcessesByName(name); var first = found[0];` (the array's writes come first).
+                    return _locals.TryGetValue(array.Local, out var arrayFacts) && arrayFacts.LookedUpOnly && arrayFacts.Writes > 0;
+                }
+            }
+
+            return value is IInvocationOperation { TargetMethod: { IsStatic: true, Name: "GetProcessById" or "GetProcessesByName" or "GetProcesses" or "GetCurrentProcess" } method }
+                && method.ContainingType is { Name: "Process" } type
+                && NamespaceNames.Is(type.ContainingNamespace, "System.Diagnostics");
         }
 
         private void MarkDaemon(IOperation? instance)
@@ -1591,5 +1623,8 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         public bool IsDaemon;
         public bool IsTerminated;
         public ChildKind? Kind;
+
+        /// <summary>Every value assigned to it is a process looked up by id or name (<see cref="BodyFacts"/>' <c>IsProcessLookup</c>): not a child of this code.</summary>
+        public bool LookedUpOnly = true;
     }
 }

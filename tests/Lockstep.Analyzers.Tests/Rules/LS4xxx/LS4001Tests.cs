@@ -205,7 +205,7 @@ public class LS4001Tests
         {
             void M()
             {
-                var p = Process.GetProcessById(42);
+                var p = Process.Start("server");
                 [|p.Kill(entireProcessTree: true)|];
             }
         }
@@ -670,6 +670,94 @@ public class LS4001Tests
                 var p = Process.Start(
                 p.Kill();
                 p.
+            }
+        }
+        """);
+
+    // ---- processes this code looked up rather than started, and the timed-wait shape (found by a run on open-source code)
+
+    [Fact]
+    public Task KillOfProcessLookedUpById_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Diagnostics;
+
+        class C
+        {
+            static void KillProcess(int processId)
+            {
+                try
+                {
+                    using Process process = Process.GetProcessById(processId);
+                    process.Kill();
+                }
+                catch (ArgumentException)
+                {
+                    return;
+                }
+                catch (InvalidOperationException)
+                {
+                    return;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task KillOfProcessesLookedUpByName_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Diagnostics;
+
+        class C
+        {
+            static void KillFirst(string name)
+            {
+                var found = Process.GetProcessesByName(name);
+                if (found.Length > 0)
+                {
+                    var first = found[0];
+                    first.Kill(entireProcessTree: true);
+                }
+
+                var direct = Process.GetProcessesByName(name)[0];
+                direct.Kill();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task KillOfLocalReassignedFromAStart_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Diagnostics;
+
+        class C
+        {
+            static void M(int id, bool fresh)
+            {
+                var p = Process.GetProcessById(id);
+                if (fresh)
+                {
+                    p = Process.Start("tool");
+                }
+
+                [|p.Kill()|];
+            }
+        }
+        """);
+
+    [Fact]
+    public Task KillAfterTimedWaitThenExitCodeRead_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Diagnostics;
+
+        class C
+        {
+            static int Run(string file, TimeSpan timeout)
+            {
+                using (var process = Process.Start(new ProcessStartInfo(file) { UseShellExecute = false }))
+                {
+                    if (!process.WaitForExit((int)timeout.TotalMilliseconds))
+                        [|process.Kill()|];
+
+                    return process.ExitCode;
+                }
             }
         }
         """);
