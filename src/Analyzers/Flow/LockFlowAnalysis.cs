@@ -839,7 +839,9 @@ internal sealed class LockFlowAnalysis
                 case FlowEventKind.MayThrow:
                     foreach (var path in state)
                     {
-                        RouteException(block.EnclosingRegion, path.WithThrower(e.Operation), worklist);
+                        // In a finally run by an exception, the message names what threw first (the Dispose of the using
+                        // around the region is not why the lock leaks).
+                        RouteException(block.EnclosingRegion, path.Thrower is null ? path.WithThrower(e.Operation) : path, worklist);
                     }
 
                     break;

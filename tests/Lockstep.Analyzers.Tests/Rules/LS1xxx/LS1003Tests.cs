@@ -1191,4 +1191,23 @@ public class LS1003Tests
             }
         }
         """);
+
+    [Fact]
+    public Task RegionInsideAUsing_NamesTheCallThatThrowsFirst() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            static void Main()
+            {
+                using (var mutex = new Mutex(false, "app"))
+                {
+                    {|#0:mutex.WaitOne()|};
+                    Console.WriteLine("acquired");
+                    mutex.ReleaseMutex();
+                }
+            }
+        }
+        """, Verify.Diagnostic(Descriptors.LS1003_LockNotReleasedOnException).WithLocation(0).WithArguments("mutex", "the call to 'WriteLine' at line 11"));
 }
