@@ -45,7 +45,7 @@ public static partial class Descriptors
     public static readonly DiagnosticDescriptor LS2003_BlockingCallUnderLock = Create(
         RuleIds.BlockingCallUnderLock,
         "Blocking call while holding a lock",
-        "'{0}' blocks while '{1}' is held: every other thread that needs '{1}' waits as long",
+        "'{0}' blocks while '{1}' is held: every other thread that needs {2} waits as long",
         DiagnosticSeverity.Info,
         "Sleeping, joining a thread or process, waiting for a task or taking from a queue while holding a lock stalls every thread that needs the lock, and deadlocks when the awaited work needs the lock itself.");
 

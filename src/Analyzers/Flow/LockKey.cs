@@ -31,7 +31,10 @@ internal sealed class LockKey : IEquatable<LockKey>
     /// <summary>The lock is the instance itself (<c>lock (this)</c>).</summary>
     public bool IsThis { get; }
 
-    /// <summary>The name a message shows: <c>_gate</c>, <c>other._gate</c>, <c>this</c>.</summary>
+    /// <summary>The lock's name without its mode: <c>_gate</c>, <c>other._rw</c>, <c>this</c>.</summary>
+    public string ObjectName => IsThis ? "this" : Receiver is null ? Symbol.Name : Receiver.Name + "." + Symbol.Name;
+
+    /// <summary>The name a message shows: <c>_gate</c>, <c>other._gate</c>, <c>this</c>, <c>_rw (read)</c>.</summary>
     public string DisplayName
     {
         get
@@ -41,7 +44,7 @@ internal sealed class LockKey : IEquatable<LockKey>
                 return "this";
             }
 
-            var name = Receiver is null ? Symbol.Name : Receiver.Name + "." + Symbol.Name;
+            var name = ObjectName;
             return Mode switch
             {
                 LockMode.Read => name + " (read)",

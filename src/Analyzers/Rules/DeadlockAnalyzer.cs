@@ -35,6 +35,17 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property (LS2002): the lock family (a <c>LockFamily</c> name).</summary>
     public const string FamilyProperty = "LockFamily";
 
+    /// <summary>
+    /// Who is kept waiting by a blocking call under <paramref name="held"/> (LS2003's message): everyone who needs the lock,
+    /// but a read lock only keeps writers out, and an upgradeable read writers and other upgradeable readers.
+    /// </summary>
+    private static string WhoWaits(LockKey held) => held.Mode switch
+    {
+        LockMode.Read => "'" + held.ObjectName + "' for writing",
+        LockMode.UpgradeableRead => "'" + held.ObjectName + "' for writing or an upgradeable read",
+        _ => "'" + held.DisplayName + "'",
+    };
+
     private static readonly ImmutableDictionary<string, string?> Swappable = ImmutableDictionary<string, string?>.Empty.Add(SwapRestoresOrderProperty, "true");
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
@@ -156,7 +167,7 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
 
             foreach (var (operation, call, held) in observer.Blocking)
             {
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.LS2003_BlockingCallUnderLock, operation.Syntax.GetLocation(), call, held));
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.LS2003_BlockingCallUnderLock, operation.Syntax.GetLocation(), call, held.DisplayName, WhoWaits(held)));
             }
         }
     }
@@ -418,7 +429,7 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
             _extraBlocking = extraBlocking;
         }
 
-        public List<(IOperation Operation, string Call, string Held)> Blocking { get; } = new();
+        public List<(IOperation Operation, string Call, LockKey Held)> Blocking { get; } = new();
 
         public bool WantsOperation(IOperation operation) => operation switch
         {
@@ -488,7 +499,7 @@ public sealed class DeadlockAnalyzer : DiagnosticAnalyzer
             var exclusive = held.Must.Where(k => _families.TryGetValue(k, out var f) && !LockFamilyTraits.IsCounting(f)).OrderBy(k => k.DisplayName, StringComparer.Ordinal).FirstOrDefault();
             if (exclusive is not null)
             {
-                Blocking.Add((operation, call, exclusive.DisplayName));
+                Blocking.Add((operation, call, exclusive));
             }
         }
     }

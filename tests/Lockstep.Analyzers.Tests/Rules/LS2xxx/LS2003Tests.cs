@@ -20,7 +20,7 @@ public class LS2003Tests
                 }
             }
         }
-        """, Verify.Diagnostic(Descriptors.LS2003_BlockingCallUnderLock).WithLocation(0).WithArguments("Thread.Sleep", "_gate"));
+        """, Verify.Diagnostic(Descriptors.LS2003_BlockingCallUnderLock).WithLocation(0).WithArguments("Thread.Sleep", "_gate", "'_gate'"));
 
     [Fact]
     public Task TaskResultAndWaitUnderLock_Reports() => Verify.VerifyAnalyzerAsync("""
@@ -171,4 +171,42 @@ public class LS2003Tests
             }
         }
         """);
+
+    [Fact]
+    public Task SleepUnderReadLock_SaysOnlyWritersWait() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly ReaderWriterLockSlim _rw = new();
+
+            void Read()
+            {
+                _rw.EnterReadLock();
+                try
+                {
+                    {|#0:Thread.Sleep(100)|};
+                }
+                finally
+                {
+                    _rw.ExitReadLock();
+                }
+            }
+
+            void Upgradeable()
+            {
+                _rw.EnterUpgradeableReadLock();
+                try
+                {
+                    {|#1:Thread.Sleep(100)|};
+                }
+                finally
+                {
+                    _rw.ExitUpgradeableReadLock();
+                }
+            }
+        }
+        """,
+        Verify.Diagnostic(Descriptors.LS2003_BlockingCallUnderLock).WithLocation(0).WithArguments("Thread.Sleep", "_rw (read)", "'_rw' for writing"),
+        Verify.Diagnostic(Descriptors.LS2003_BlockingCallUnderLock).WithLocation(1).WithArguments("Thread.Sleep", "_rw (upgradeable read)", "'_rw' for writing or an upgradeable read"));
 }
