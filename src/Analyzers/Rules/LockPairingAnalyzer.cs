@@ -136,7 +136,7 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
             }
 
             reported.Add(site);
-            context.ReportDiagnostic(Create(Descriptors.LS1003_LockNotReleasedOnException, site, info.Family, info.Key.DisplayName, DescribeThrower(pair.Value)));
+            context.ReportDiagnostic(Create(Descriptors.LS1003_LockNotReleasedOnException, site, info.Family, info.Key.DisplayName, Throwers.Describe(pair.Value)));
         }
 
         // LS1002: a release on a path that does not hold the lock.
@@ -172,19 +172,6 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
         }
 
         return !HandOff.HasReleaseOnlyTwin(info.Key, method, cancellationToken);
-    }
-
-    private static string DescribeThrower(IOperation thrower)
-    {
-        var line = thrower.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-        return thrower switch
-        {
-            IInvocationOperation invocation => "the call to '" + invocation.TargetMethod.Name + "' at line " + line,
-            IObjectCreationOperation creation => "'new " + (creation.Type?.Name ?? "object") + "' at line " + line,
-            IPropertyReferenceOperation { Arguments.Length: > 0 } indexer => "the indexer of '" + (indexer.Property.ContainingType?.Name ?? "object") + "' at line " + line,
-            IAwaitOperation => "the 'await' at line " + line,
-            _ => "the code at line " + line,
-        };
     }
 
     private static Diagnostic Create(DiagnosticDescriptor descriptor, IOperation operation, LockFamily family, params object[] arguments)

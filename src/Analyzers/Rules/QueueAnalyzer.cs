@@ -216,7 +216,7 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
                 site.Syntax.GetLocation(),
                 Properties(QueueKind.LockstepJoinableQueue),
                 info.Key.DisplayName,
-                DescribeThrower(pair.Value)));
+                Throwers.Describe(pair.Value)));
         }
     }
 
@@ -389,18 +389,6 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
-    }
-
-    private static string DescribeThrower(IOperation thrower)
-    {
-        var line = Line(thrower.Syntax);
-        return thrower switch
-        {
-            IInvocationOperation invocation => "the call to '" + invocation.TargetMethod.Name + "' at line " + line,
-            IObjectCreationOperation creation => "'new " + (creation.Type?.Name ?? "object") + "' at line " + line,
-            IAwaitOperation => "the 'await' at line " + line,
-            _ => "the code at line " + line,
-        };
     }
 
     // ================================================================ shared helpers

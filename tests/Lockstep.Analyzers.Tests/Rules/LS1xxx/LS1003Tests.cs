@@ -1210,4 +1210,45 @@ public class LS1003Tests
             }
         }
         """, Verify.Diagnostic(Descriptors.LS1003_LockNotReleasedOnException).WithLocation(0).WithArguments("mutex", "the call to 'WriteLine' at line 11"));
+
+    [Fact]
+    public Task ThrowInsideTheRegion_NamesTheThrow() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private int _counter;
+
+            void M()
+            {
+                {|#0:Monitor.Enter(_gate)|};
+                if (_counter == 5)
+                {
+                    throw new InvalidOperationException("race");
+                }
+
+                _counter = 5;
+                Monitor.Exit(_gate);
+            }
+        }
+        """, Verify.Diagnostic(Descriptors.LS1003_LockNotReleasedOnException).WithLocation(0).WithArguments("_gate", "the 'throw' at line 14"));
+
+    [Fact]
+    public Task ArrayStoreInsideTheRegion_NamesTheArrayAccess() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            void Fill(int[] values, int value)
+            {
+                {|#0:Monitor.Enter(_gate)|};
+                values[0] = value;
+                Monitor.Exit(_gate);
+            }
+        }
+        """, Verify.Diagnostic(Descriptors.LS1003_LockNotReleasedOnException).WithLocation(0).WithArguments("_gate", "the array element access at line 10"));
 }
