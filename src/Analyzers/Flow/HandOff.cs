@@ -43,7 +43,7 @@ internal static class HandOff
         }
 
         // A constructor of a disposable type, or a method returning a disposable: the releaser owns the lock now.
-        if (method.MethodKind == MethodKind.Constructor && ImplementsDisposable(method.ContainingType))
+        if (method.MethodKind == MethodKind.Constructor && (ImplementsDisposable(method.ContainingType) || DeclaresDispose(method.ContainingType)))
         {
             return true;
         }
@@ -183,6 +183,29 @@ internal static class HandOff
 
     private const int WellKnownTypesNamespaceLength = 9; // "Lockstep."
 
+
+    /// <summary>
+    /// The type has a parameterless <c>Dispose()</c> of its own: a lock holder whose <c>IDisposable</c> comes through an
+    /// interface that does not bind here (a file compiled without the rest of its project), or a <c>ref struct</c>
+    /// disposed by pattern.
+    /// </summary>
+    private static bool DeclaresDispose(INamedTypeSymbol? type)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        foreach (var member in type.GetMembers("Dispose"))
+        {
+            if (member is IMethodSymbol { Parameters.Length: 0, IsStatic: false })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool ImplementsDisposable(ITypeSymbol? type)
     {

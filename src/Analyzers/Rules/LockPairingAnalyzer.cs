@@ -157,6 +157,19 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    private static bool ReleasesSameObject(LockFlowResult result, LockKey key)
+    {
+        foreach (var released in result.ReleasedKeys)
+        {
+            if (released.IsSameObject(key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsReportableLeak(IOperation site, LockFlowResult result, bool acquireHandOff, IMethodSymbol? method, CancellationToken cancellationToken, out AcquireSite info)
     {
         if (site.IsImplicit || !result.Sites.TryGetValue(site, out info) || acquireHandOff || result.UntrackableKeys.Contains(info.Key))
@@ -167,6 +180,13 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
 
         // Counting semaphores also signal between methods: pairing is checked only where the body pairs them itself.
         if ((LockFamilyTraits.IsCounting(info.Family) || info.Family == LockFamily.Annotated) && !result.ReleasedKeys.Contains(info.Key))
+        {
+            return false;
+        }
+
+        // The caller's lock (a parameter, or a lock read through one), taken and never released here on any path: the method's
+        // job is to take it for the caller (`static void RetryEnter(object obj) { … Monitor.Enter(obj); … }`).
+        if ((info.Key.Symbol is IParameterSymbol || info.Key.Receiver is IParameterSymbol) && !ReleasesSameObject(result, info.Key))
         {
             return false;
         }

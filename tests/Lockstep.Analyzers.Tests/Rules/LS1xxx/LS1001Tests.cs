@@ -862,4 +862,137 @@ public class LS1001Tests
             }
         }
         """);
+
+    // ---- acquire helpers and lock holders in library code (found by a run on open-source code)
+
+    [Fact]
+    public Task RetryHelperThatEntersTheCallersLock_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        static class UninterruptibleMonitor
+        {
+            public static void Enter(object obj)
+            {
+                try
+                {
+                    Monitor.Enter(obj);
+                }
+                catch (ThreadInterruptedException)
+                {
+                    RetryEnter(obj);
+                    Thread.CurrentThread.Interrupt();
+                }
+            }
+
+            private static void RetryEnter(object obj)
+            {
+                try
+                {
+                    Monitor.Enter(obj);
+                }
+                catch (ThreadInterruptedException)
+                {
+                    RetryEnter(obj);
+                }
+            }
+
+            public static void Exit(object obj) => Monitor.Exit(obj);
+        }
+        """);
+
+    [Fact]
+    public Task LockOfAParameterNeverReleasedInTheMethod_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        static class Gates
+        {
+            public static void WaitTurn(ReaderWriterLockSlim turn, int spins)
+            {
+                for (var i = 0; i < spins; i++)
+                {
+                    Thread.SpinWait(10);
+                }
+
+                turn.EnterWriteLock();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task LockOfAParameterReleasedOnSomePaths_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        static class Gates
+        {
+            public static int Read(object gate, int[] values, int i)
+            {
+                {|LS1001:Monitor.Enter(gate)|};
+                if (i < 0)
+                {
+                    return -1;
+                }
+
+                var value = values[i];
+                Monitor.Exit(gate);
+                return value;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task LockHolderWhoseInterfaceDoesNotBind_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        internal class UpgradeableReadLockHolder : {|CS0246:ILockHolder|}
+        {
+            private readonly ReaderWriterLockSlim _locker;
+            private bool _acquired;
+
+            public UpgradeableReadLockHolder(ReaderWriterLockSlim locker, bool waitForLock)
+            {
+                _locker = locker;
+                if (waitForLock)
+                {
+                    locker.EnterUpgradeableReadLock();
+                    _acquired = true;
+                    return;
+                }
+
+                _acquired = locker.TryEnterUpgradeableReadLock(0);
+            }
+
+            public void Dispose()
+            {
+                if (_acquired)
+                {
+                    _locker.ExitUpgradeableReadLock();
+                    _acquired = false;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task WorkUnderALockNamedForIt_StillReports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+
+            public void UpdateUnderLock(bool skip)
+            {
+                {|LS1001:Monitor.Enter(_gate)|};
+                if (skip)
+                {
+                    return;
+                }
+
+                _n++;
+                Monitor.Exit(_gate);
+            }
+        }
+        """);
 }
