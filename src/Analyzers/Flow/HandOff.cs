@@ -66,7 +66,7 @@ internal static class HandOff
     /// <summary>The method's job is to release a lock its caller took.</summary>
     public static bool IsReleaseMethod(IMethodSymbol? method)
         => method is not null && (HasAttribute(method, ReleasesAttribute) || StartsWithAny(TrimName(method.Name), ReleasePrefixes)
-            || method.Name is "Dispose" or "DisposeAsync" or "Finalize");
+            || TrimName(method.Name) is "Dispose" or "DisposeAsync" or "Finalize");
 
     /// <summary>
     /// Another member of the lock's type releases it without taking it (a <c>BeginX</c>/<c>EndX</c>
@@ -138,6 +138,13 @@ internal static class HandOff
 
     private static string TrimName(string name)
     {
+        // An explicit interface implementation is named after its interface (`ISemaphore.Release`): its own name is the last part.
+        var dot = name.LastIndexOf('.');
+        if (dot >= 0 && dot + 1 < name.Length)
+        {
+            name = name.Substring(dot + 1);
+        }
+
         if (name.StartsWith("Try", StringComparison.Ordinal) && name.Length > 3 && char.IsUpper(name[3]))
         {
             name = name.Substring(3);

@@ -1136,4 +1136,38 @@ public class LS1002Tests
             }
         }
         """);
+
+    [Fact]
+    public Task ExplicitInterfaceReleaseMethod_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        interface ICrossProcessSemaphore
+        {
+            void Release();
+            Task WaitAsync(CancellationToken token);
+        }
+
+        sealed class FileSemaphore : ICrossProcessSemaphore
+        {
+            private readonly SemaphoreSlim _local = new(1, 1);
+            private object? _fileLock;
+
+            void ICrossProcessSemaphore.Release()
+            {
+                lock (_local)
+                {
+                    _fileLock = null;
+                }
+
+                _local.Release();
+            }
+
+            async Task ICrossProcessSemaphore.WaitAsync(CancellationToken token)
+            {
+                await _local.WaitAsync(token).ConfigureAwait(false);
+                _fileLock = new object();
+            }
+        }
+        """);
 }
