@@ -24,7 +24,7 @@ public static partial class Descriptors
     public static readonly DiagnosticDescriptor LS1002_ReleaseWithoutAcquireOnException = Create(
         RuleIds.ReleaseWithoutAcquire,
         "Release of a lock that is not held",
-        "'{0}' is released here even on an exception path where it is not held (the exception came before it was acquired); acquire it before the 'try', or test a lockTaken flag",
+        "'{0}' is released here even on an exception path where it is not held (the exception can come before it is acquired, or after it was already released); release it only where it is held: acquire it before the 'try', or test a lockTaken flag",
         DiagnosticSeverity.Warning,
         "Releasing a lock that the path does not hold either throws (SynchronizationLockException, SemaphoreFullException) or, for counting semaphores, silently admits one thread too many.");
 

@@ -1170,4 +1170,38 @@ public class LS1002Tests
             }
         }
         """);
+
+    [Fact]
+    public Task ReleasedInTheTryThenAgainInTheFinallyOnTheThrowingPath_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class LockService
+        {
+            private readonly ReaderWriterLockSlim _transaction = new();
+            private readonly ReaderWriterLockSlim _reserved = new();
+            private readonly TimeSpan _timeout = TimeSpan.FromSeconds(1);
+
+            public void EnterReserved(bool exclusive)
+            {
+                if (_transaction.TryEnterWriteLock(_timeout) == false) throw new TimeoutException();
+
+                try
+                {
+                    if (_reserved.TryEnterWriteLock(_timeout) == false)
+                    {
+                        _transaction.ExitWriteLock();
+                        throw new TimeoutException();
+                    }
+                }
+                finally
+                {
+                    if (exclusive == false)
+                    {
+                        {|#0:_transaction.ExitWriteLock()|};
+                    }
+                }
+            }
+        }
+        """, Verify.Diagnostic(Descriptors.LS1002_ReleaseWithoutAcquireOnException).WithLocation(0).WithArguments("_transaction (write)"));
 }
