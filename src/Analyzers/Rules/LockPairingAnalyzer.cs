@@ -145,7 +145,8 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
             foreach (var pair in result.ReleasesNotHeld.OrderBy(p => p.Key.Syntax.SpanStart))
             {
                 var (key, family, exceptional) = pair.Value;
-                if (pair.Key.IsImplicit || !result.AcquiredKeys.Any(acquired => acquired.IsSameObject(key)) || result.UntrackableKeys.Contains(key))
+                if (pair.Key.IsImplicit || !result.AcquiredKeys.Any(acquired => acquired.IsSameObject(key)) || result.UntrackableKeys.Contains(key)
+                    || !AcquiresSameKind(result, key, family))
                 {
                     continue;
                 }
@@ -155,6 +156,23 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
                     : Create(Descriptors.LS1002_ReleaseWithoutAcquire, pair.Key, family, key.DisplayName, "on some path it was never acquired, or was already released"));
             }
         }
+    }
+
+    /// <summary>
+    /// The body takes this object as the kind of lock it releases: `lock (_semaphore) { … } _semaphore.Release();` takes the
+    /// semaphore object's monitor and releases a count of the semaphore, two locks the engine keys by one field.
+    /// </summary>
+    private static bool AcquiresSameKind(LockFlowResult result, LockKey key, LockFamily family)
+    {
+        foreach (var site in result.Sites.Values)
+        {
+            if (site.Family == family && site.Key.IsSameObject(key))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool ReleasesSameObject(LockFlowResult result, LockKey key)

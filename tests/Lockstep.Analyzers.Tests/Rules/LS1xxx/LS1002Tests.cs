@@ -1204,4 +1204,56 @@ public class LS1002Tests
             }
         }
         """, Verify.Diagnostic(Descriptors.LS1002_ReleaseWithoutAcquireOnException).WithLocation(0).WithArguments("_transaction (write)"));
+
+    [Fact]
+    public Task LockOnTheSemaphoreObjectThenReleaseOfTheSemaphore_DoesNotReport() => Verify.VerifyAnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        sealed class FileSemaphore
+        {
+            private readonly SemaphoreSlim _local = new(1, 1);
+            private IDisposable? _fileLock;
+
+            public void Unlock()
+            {
+                lock (_local)
+                {
+                    _fileLock?.Dispose();
+                    _fileLock = null;
+                }
+
+                _local.Release();
+            }
+
+            public void Signal()
+            {
+                lock (_local)
+                {
+                    _fileLock = null;
+                }
+
+                _local.Release();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task MonitorExitTwiceAfterALockOfTheSameObject_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+
+            void M()
+            {
+                Monitor.Enter(_gate);
+                _n++;
+                Monitor.Exit(_gate);
+                {|LS1002:Monitor.Exit(_gate)|};
+            }
+        }
+        """);
 }
