@@ -1256,4 +1256,25 @@ public class LS1002Tests
             }
         }
         """);
+
+    [Fact]
+    public Task MonitorExitAfterALockStatementOfTheSameObject_Reports() => Verify.VerifyAnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private int _n;
+
+            void M()
+            {
+                lock (_gate)
+                {
+                    _n++;
+                }
+
+                {|LS1002:Monitor.Exit(_gate)|};
+            }
+        }
+        """);
 }
