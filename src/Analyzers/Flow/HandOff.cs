@@ -65,8 +65,15 @@ internal static class HandOff
 
     /// <summary>The method's job is to release a lock its caller took.</summary>
     public static bool IsReleaseMethod(IMethodSymbol? method)
-        => method is not null && (HasAttribute(method, ReleasesAttribute) || StartsWithAny(TrimName(method.Name), ReleasePrefixes)
-            || TrimName(method.Name) is "Dispose" or "DisposeAsync" or "Finalize");
+    {
+        if (method is null)
+        {
+            return false;
+        }
+
+        var name = TrimName(method.Name);
+        return HasAttribute(method, ReleasesAttribute) || StartsWithAny(name, ReleasePrefixes) || name is "Dispose" or "DisposeAsync" or "Finalize";
+    }
 
     /// <summary>
     /// Another member of the lock's type releases it without taking it (a <c>BeginX</c>/<c>EndX</c>

@@ -43,7 +43,6 @@ internal readonly struct StructuredBody
 /// </remarks>
 internal static class StructuredLocks
 {
-    private static readonly IReadOnlyDictionary<CaptureId, IOperation> NoCaptures = LockKey.NoCaptures;
 
     /// <summary>
     /// The bodies of an operation block when every one of them is structured; null when one is not
@@ -355,7 +354,7 @@ internal static class StructuredLocks
                 return false;
             }
 
-            var key = LockKey.Resolve(lockOperation.LockedValue, LockMode.Exclusive, NoCaptures);
+            var key = LockKey.Resolve(lockOperation.LockedValue, LockMode.Exclusive, LockKey.NoCaptures);
             if (key is null)
             {
                 return Visit(lockOperation.Body);
@@ -408,10 +407,10 @@ internal static class StructuredLocks
                     continue;
                 }
 
-                var invocation = LockKey.Unwrap(value, NoCaptures) as IInvocationOperation;
+                var invocation = LockKey.Unwrap(value, LockKey.NoCaptures) as IInvocationOperation;
                 if (invocation is not null && _catalog.TryClassify(invocation, out var lockOperation))
                 {
-                    if (lockOperation.Kind != LockOpKind.Acquire || !lockOperation.ReturnsScope || LockKey.For(lockOperation, NoCaptures) is not { } key)
+                    if (lockOperation.Kind != LockOpKind.Acquire || !lockOperation.ReturnsScope || LockKey.For(lockOperation, LockKey.NoCaptures) is not { } key)
                     {
                         return false;
                     }
@@ -536,7 +535,7 @@ internal static class StructuredLocks
             tryOperation = null;
             release = null;
             if (statement is not IExpressionStatementOperation { Operation: var expression }
-                || (expression is IAwaitOperation awaited ? LockKey.Awaited(awaited, NoCaptures) : LockKey.Unwrap(expression, NoCaptures)) is not IInvocationOperation invocation
+                || (expression is IAwaitOperation awaited ? LockKey.Awaited(awaited, LockKey.NoCaptures) : LockKey.Unwrap(expression, LockKey.NoCaptures)) is not IInvocationOperation invocation
                 || !_catalog.TryClassify(invocation, out operation)
                 || operation.Kind != LockOpKind.Acquire
                 || operation.ReturnsScope
@@ -544,8 +543,8 @@ internal static class StructuredLocks
                 || finallyBlock.Operations[0] is not IExpressionStatementOperation { Operation: IInvocationOperation releaseCall }
                 || !_catalog.TryClassify(releaseCall, out var releaseOperation)
                 || releaseOperation.Kind != LockOpKind.Release
-                || LockKey.For(operation, NoCaptures) is not { } key
-                || LockKey.For(releaseOperation, NoCaptures) is not { } releasedKey
+                || LockKey.For(operation, LockKey.NoCaptures) is not { } key
+                || LockKey.For(releaseOperation, LockKey.NoCaptures) is not { } releasedKey
                 || !key.Equals(releasedKey))
             {
                 return false;
@@ -559,7 +558,7 @@ internal static class StructuredLocks
 
         private bool VisitPair(IOperation statement, IInvocationOperation acquire, LockOperation operation, ITryOperation tryOperation, IInvocationOperation release)
         {
-            var key = LockKey.For(operation, NoCaptures)!;
+            var key = LockKey.For(operation, LockKey.NoCaptures)!;
             if (!VisitChildren(acquire))
             {
                 return false;

@@ -662,7 +662,6 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private sealed class BodyFacts
     {
-        private static readonly IReadOnlyDictionary<CaptureId, IOperation> NoCaptures = new Dictionary<CaptureId, IOperation>();
 
         private readonly Dictionary<ILocalSymbol, LocalFacts> _locals = new(SymbolEqualityComparer.Default);
         private readonly HashSet<ISymbol> _captured = new(SymbolEqualityComparer.Default);
@@ -946,7 +945,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                     _captured.Add(reference.Parameter);
                     break;
                 case IPropertyReferenceOperation { Property.Name: "HasExited" or "IsAlive" } state when IsInLoopCondition(state)
-                    && LockKey.Resolve(state.Instance, LockMode.Exclusive, NoCaptures) is { } polled:
+                    && LockKey.Resolve(state.Instance, LockMode.Exclusive, LockKey.NoCaptures) is { } polled:
                     _polled.Add(polled);
                     break;
             }
@@ -989,7 +988,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            if (LockKey.Resolve(target, LockMode.Exclusive, NoCaptures) is not { } key)
+            if (LockKey.Resolve(target, LockMode.Exclusive, LockKey.NoCaptures) is not { } key)
             {
                 return;
             }
@@ -1074,8 +1073,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
             }
 
             return value is IInvocationOperation { TargetMethod: { IsStatic: true, Name: "GetProcessById" or "GetProcessesByName" or "GetProcesses" or "GetCurrentProcess" } method }
-                && method.ContainingType is { Name: "Process" } type
-                && NamespaceNames.Is(type.ContainingNamespace, "System.Diagnostics");
+                && Catalog.TryGetChildKind(method.ContainingType, out var kind) && kind == ChildKind.Process;
         }
 
         private void MarkDaemon(IOperation? instance)
@@ -1204,7 +1202,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
         private static (IOperation Operation, string Form)? WaitOf(IInvocationOperation submit)
         {
             IOperation task = submit;
-            if (task.Parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && ReferenceEquals(configure.Instance, task))
+            if (task.Parent is IInvocationOperation configure && ReferenceEquals(LockKey.ConfiguredTask(configure, LockKey.NoCaptures), task))
             {
                 task = configure;
             }
@@ -1455,10 +1453,7 @@ public sealed class ChildLifecycleAnalyzer : DiagnosticAnalyzer
 
         private static bool IsSubmission(IOperation operation, LifecycleCatalog catalog)
         {
-            if (operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance is { } instance)
-            {
-                operation = instance;
-            }
+            operation = LockKey.ConfiguredTask(operation, LockKey.NoCaptures) ?? operation;
 
             return operation is IInvocationOperation invocation && catalog.ClassifySubmit(invocation) != SubmitKind.None;
         }

@@ -145,8 +145,8 @@ public sealed class LockPairingAnalyzer : DiagnosticAnalyzer
             foreach (var pair in result.ReleasesNotHeld.OrderBy(p => p.Key.Syntax.SpanStart))
             {
                 var (key, family, exceptional) = pair.Value;
-                if (pair.Key.IsImplicit || !result.AcquiredKeys.Any(acquired => acquired.IsSameObject(key)) || result.UntrackableKeys.Contains(key)
-                    || !AcquiresSameKind(result, key, family))
+                // Only where the body itself takes this object as the kind of lock it releases (every acquired key has a site).
+                if (pair.Key.IsImplicit || result.UntrackableKeys.Contains(key) || !AcquiresSameKind(result, key, family))
                 {
                     continue;
                 }

@@ -45,7 +45,6 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
     /// </summary>
     public const string ReplaceableProperty = "Replaceable";
 
-    private static readonly IReadOnlyDictionary<CaptureId, IOperation> NoCaptures = new Dictionary<CaptureId, IOperation>();
 
     /// <summary>Calls that start a worker, by the name written in source (for the syntax-only scan of a type).</summary>
     private static readonly HashSet<string> WorkerStartNames = new(StringComparer.Ordinal)
@@ -402,7 +401,7 @@ public sealed class QueueAnalyzer : DiagnosticAnalyzer
     private static string Line(SyntaxNode node)
         => (node.GetLocation().GetLineSpan().StartLinePosition.Line + 1).ToString(CultureInfo.InvariantCulture);
 
-    private static LockKey? KeyOf(IOperation? receiver) => LockKey.Resolve(receiver, LockMode.Exclusive, NoCaptures);
+    private static LockKey? KeyOf(IOperation? receiver) => LockKey.Resolve(receiver, LockMode.Exclusive, LockKey.NoCaptures);
 
     private static string? LastIdentifier(ExpressionSyntax expression) => expression switch
     {

@@ -30,7 +30,6 @@ internal enum RegionForm
 /// </summary>
 internal sealed class LockRegionRewriter
 {
-    private static readonly IReadOnlyDictionary<CaptureId, IOperation> NoCaptures = new Dictionary<CaptureId, IOperation>();
 
     private LockRegionRewriter(
         ExpressionStatementSyntax acquire,
@@ -77,11 +76,11 @@ internal sealed class LockRegionRewriter
         var expression = statement.Expression;
         // `await s.WaitAsync()`, `await s.WaitAsync().ConfigureAwait(false)` or a plain call.
         var operation = model.GetOperation(expression, cancellationToken);
-        var called = operation is IAwaitOperation awaitOperation ? LockKey.Awaited(awaitOperation, NoCaptures) : operation;
+        var called = operation is IAwaitOperation awaitOperation ? LockKey.Awaited(awaitOperation, LockKey.NoCaptures) : operation;
         if (called is not IInvocationOperation { Syntax: InvocationExpressionSyntax invocationSyntax } invocation
             || !catalog.TryClassify(invocation, out var op)
             || op.Kind != LockOpKind.Acquire
-            || LockKey.Resolve(op.LockObject, op.Mode, NoCaptures) is not { } key)
+            || LockKey.Resolve(op.LockObject, op.Mode, LockKey.NoCaptures) is not { } key)
         {
             return null;
         }
@@ -271,13 +270,13 @@ internal sealed class LockRegionRewriter
            && model.GetOperation(call, cancellationToken) is IInvocationOperation invocation
            && catalog.TryClassify(invocation, out var op)
            && op.Kind == LockOpKind.Release
-           && key.Equals(LockKey.Resolve(op.LockObject, op.Mode, NoCaptures));
+           && key.Equals(LockKey.Resolve(op.LockObject, op.Mode, LockKey.NoCaptures));
 
     private static bool IsAcquireOrReleaseCall(InvocationExpressionSyntax call, LockKey key, SemanticModel model, PrimitiveCatalog catalog, CancellationToken cancellationToken)
         => model.GetOperation(call, cancellationToken) is IInvocationOperation invocation
            && catalog.TryClassify(invocation, out var op)
            && op.Kind != LockOpKind.ScopeDispose
-           && LockKey.Resolve(op.LockObject, op.Mode, NoCaptures) is { } other
+           && LockKey.Resolve(op.LockObject, op.Mode, LockKey.NoCaptures) is { } other
            && other.IsSameObject(key);
 
     /// <summary>Control leaves the region right after <paramref name="statement"/>: a jump out of it follows, or the region ends.</summary>

@@ -29,7 +29,6 @@ public sealed class QueueConsumerCodeFixProvider : CodeFixProvider
     /// <summary>Consume until the queue is closed / completed.</summary>
     public const string ConsumeUntilClosedKey = "Lockstep.Queues.ConsumeUntilClosed";
 
-    private static readonly IReadOnlyDictionary<CaptureId, IOperation> NoCaptures = new Dictionary<CaptureId, IOperation>();
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.ConsumerStopsWhenEmpty);
 
@@ -97,7 +96,7 @@ public sealed class QueueConsumerCodeFixProvider : CodeFixProvider
         if (model.GetOperation(check, cancellationToken) is not { } checkOperation
             || checkOperation.DescendantsAndSelf().FirstOrDefault(o => catalog.TryClassifyProbe(o, out var p) && p.Kind != QueueProbeKind.Capacity) is not { } probeOperation
             || !catalog.TryClassifyProbe(probeOperation, out var probe)
-            || LockKey.Resolve(probe.Receiver, LockMode.Exclusive, NoCaptures) is not { } key)
+            || LockKey.Resolve(probe.Receiver, LockMode.Exclusive, LockKey.NoCaptures) is not { } key)
         {
             return null;
         }
@@ -226,7 +225,7 @@ public sealed class QueueConsumerCodeFixProvider : CodeFixProvider
             || model.GetOperation(invocationSyntax, cancellationToken) is not IInvocationOperation invocation
             || !catalog.TryClassifyAct(invocation, out var act)
             || act.Kind != QueueActKind.Take || act.IsTry
-            || !key.Equals(LockKey.Resolve(act.Receiver, LockMode.Exclusive, NoCaptures)))
+            || !key.Equals(LockKey.Resolve(act.Receiver, LockMode.Exclusive, LockKey.NoCaptures)))
         {
             return null;
         }
